@@ -1,0 +1,64 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import District, Unit, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "first_name", "last_name", "unit", "is_active", "locked_until")
+    list_filter = ("is_active", "groups", "unit")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Work"), {"fields": ("unit", "groups", "is_active", "is_staff")}),
+        (_("Sign-in"), {"fields": ("last_login", "date_joined", "locked_until")}),
+    )
+    readonly_fields = ("last_login", "date_joined", "locked_until")
+    actions = ["reset_second_factor", "unlock"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser and obj is not None:
+            fieldsets = (*fieldsets, (_("Superuser"), {"fields": ("is_superuser",)}))
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            services.user_set_active(
+                user=obj, is_active=obj.is_active, by=request.user, request=request
+            )
+
+    @admin.action(
+        description=_("Reset second factor (the user enrols again at next sign-in)"),
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            services.user_reset_second_factor(user=user, by=request.user, request=request)
+        messages.success(request, _("Second factors were reset."))
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.has_perm("accounts.reset_second_factor")
+
+    @admin.action(description=_("Lift a lock-out"), permissions=["change"])
+    def unlock(self, request, queryset):
+        for user in queryset:
+            services.user_unlock(user=user, by=request.user, request=request)
+        messages.success(request, _("The accounts were unlocked."))
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active")
+    filter_horizontal = ("districts",)
+    search_fields = ("name",)
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active")
+    search_fields = ("name",)

@@ -1,0 +1,332 @@
+"""Sign-in, second factors, lock-out and sessions.
+
+Every write here is atomic, locks the user row it changes, and records a
+security event.
+"""
+
+import time
+import uuid
+
+import django_otp
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from accounts.models import BackupCode, BackupCodeDevice
+from audit.services import security_event_record
+
+REAUTHENTICATED_AT = "reauthenticated_at"
+TOTP_DEVICE_NAME = "authenticator-app"
+BACKUP_DEVICE_NAME = "backup-codes"
+
+
+class SignInError(Exception):
+    """A refused sign-in step; ``message`` is safe to show to the user."""
+
+    def __init__(self, message, *, locked=False):
+        super().__init__(message)
+        self.message = message
+        self.locked = locked
+
+
+def _generic_sign_in_error():
+    # The same words whether the user exists, the password is wrong or the
+    # account is locked, so the form cannot be used to probe accounts.
+    return SignInError(
+        _(
+            "Sign-in failed. Check your username and password. After repeated "
+            "failures the account is locked for a while."
+        )
+    )
+
+
+def _lock_out_message():
+    minutes = int(settings.LOCKOUT_DURATION.total_seconds() // 60)
+    return _(
+        "Too many failed attempts. The account is locked for %(minutes)s minutes. "
+        "Contact your administrator if you need help sooner."
+    ) % {"minutes": minutes}
+
+
+def user_register_failure(*, user, request, action):
+    """Count one failed password or code; lock the account at the threshold.
+
+    Side effects: updates the user's counter, may set ``locked_until``,
+    records a security event. Returns True if the account is now locked.
+    """
+    user_model = get_user_model()
+    with transaction.atomic():
+        # Lock the row: two wrong guesses at once must both count.
+        locked_user = user_model.objects.select_for_update().get(pk=user.pk)
+        locked_user.failed_sign_in_count += 1
+        now_locked = locked_user.failed_sign_in_count >= settings.LOCKOUT_THRESHOLD
+        if now_locked:
+            locked_user.locked_until = timezone.now() + settings.LOCKOUT_DURATION
+            locked_user.failed_sign_in_count = 0
+        locked_user.save(update_fields=["failed_sign_in_count", "locked_until"])
+        security_event_record(action=action, request=request, subject_user=user, outcome="denied")
+        if now_locked:
+            security_event_record(
+                action="account_locked", request=request, subject_user=user, outcome="denied"
+            )
+    user.failed_sign_in_count = locked_user.failed_sign_in_count
+    user.locked_until = locked_user.locked_until
+    return now_locked
+
+
+def _user_clear_failures(user):
+    if user.failed_sign_in_count or user.locked_until:
+        user.failed_sign_in_count = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_sign_in_count", "locked_until"])
+
+
+def _mark_session_fresh(request):
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN_AT] = now
+
+
+def sign_in_with_password(*, request, username, password):
+    """First factor. Returns the user, signed in but not yet verified.
+
+    Side effects: new session key (django.contrib.auth.login), failure
+    counter, security events.
+    """
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is not None and user.is_locked():
+        # Still hash, so a locked account answers as slowly as any other.
+        user_model().set_password(password)
+        security_event_record(
+            action="sign_in_while_locked", request=request, subject_user=user, outcome="denied"
+        )
+        raise _generic_sign_in_error()
+    authenticated = authenticate(request, username=username, password=password)
+    if authenticated is None:
+        if user is not None:
+            user_register_failure(user=user, request=request, action="sign_in_failed")
+        else:
+            security_event_record(action="sign_in_unknown_user", request=request, outcome="denied")
+        raise _generic_sign_in_error()
+    with transaction.atomic():
+        _user_clear_failures(authenticated)
+        login(request, authenticated)
+        _mark_session_fresh(request)
+        security_event_record(action="sign_in_password", request=request, actor=authenticated)
+    return authenticated
+
+
+def _devices_for_verification(user):
+    return [
+        device
+        for device in django_otp.devices_for_user(user, confirmed=True)
+        if isinstance(device, TOTPDevice | BackupCodeDevice)
+    ]
+
+
+def looks_like_totp(token):
+    digits = "".join(ch for ch in token if not ch.isspace())
+    return digits.isdigit() and len(digits) == 6
+
+
+def second_factor_verify(*, request, token):
+    """Second factor: a TOTP code or a backup code.
+
+    Side effects: marks the session verified and gives it a new key, clears
+    the failure counter, records events; on failure counts it and, at the
+    threshold, locks the account and signs the session out.
+    """
+    user = request.user
+    if user.is_locked():
+        logout(request)
+        raise SignInError(_lock_out_message(), locked=True)
+    token = token.strip()
+    wanted = TOTPDevice if looks_like_totp(token) else BackupCodeDevice
+    if wanted is TOTPDevice:
+        token = "".join(token.split())
+    devices = [d for d in _devices_for_verification(user) if isinstance(d, wanted)]
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            # django-otp's own throttle: not counted again, just told to wait.
+            raise SignInError(
+                _("Too many attempts in a short time. Wait a moment and try again.")
+            )
+    verified_device = None
+    for device in devices:
+        verified_device = django_otp.verify_token(user, device.persistent_id, token)
+        if verified_device is not None:
+            break
+    if verified_device is None:
+        if user_register_failure(user=user, request=request, action="second_factor_failed"):
+            logout(request)
+            raise SignInError(_lock_out_message(), locked=True)
+        if wanted is TOTPDevice:
+            raise SignInError(
+                _("The code is wrong or has already been used. Wait for the next code.")
+            )
+        raise SignInError(_("The backup code is wrong or has already been used."))
+    with transaction.atomic():
+        _user_clear_failures(user)
+        django_otp.login(request, verified_device)
+        # A new key once the session is worth more: a key seen before the
+        # second factor must not be the key of a verified session.
+        request.session.cycle_key()
+        security_event_record(
+            action="second_factor_verified",
+            request=request,
+            actor=user,
+            reason=type(verified_device).__name__,
+        )
+    return verified_device
+
+
+def user_end_all_sessions(*, user, keep_request=None):
+    """End every session of ``user``; with ``keep_request``, keep that one.
+
+    Side effects: a new session stamp, which changes the session hash that
+    every other session holds, so their next request is signed out.
+    """
+    user.session_stamp = uuid.uuid4()
+    user.save(update_fields=["session_stamp"])
+    if keep_request is not None:
+        update_session_auth_hash(keep_request, user)
+
+
+def totp_enrolment_device(*, user):
+    """The unconfirmed TOTP device being enrolled, created on first call."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user,
+            name=TOTP_DEVICE_NAME,
+            confirmed=False,
+            tolerance=settings.OTP_TOTP_TOLERANCE,
+        )
+    return device
+
+
+def backup_codes_replace(*, user):
+    """Replace all backup codes of ``user``; returns the new codes, shown once."""
+    device, _created = BackupCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": BACKUP_DEVICE_NAME, "confirmed": True}
+    )
+    device.codes.all().delete()
+    codes = [BackupCode.generate() for _ in range(settings.BACKUP_CODE_COUNT)]
+    BackupCode.objects.bulk_create(
+        BackupCode(device=device, code_hash=BackupCode.digest(code)) for code in codes
+    )
+    return codes
+
+
+def totp_enrolment_confirm(*, request, device, token):
+    """Confirm a new authenticator app with a code from it.
+
+    Returns fresh backup codes. Side effects: removes the user's older TOTP
+    devices, replaces backup codes, ends the user's other sessions, verifies
+    this session with a new key, records an event.
+    """
+    user = request.user
+    token = "".join(token.split())
+    with transaction.atomic():
+        # The row lock makes the code single-use even under a double submit.
+        locked_device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        matched = looks_like_totp(token) and locked_device.verify_token(token)
+    if not matched:
+        if user_register_failure(user=user, request=request, action="enrolment_failed"):
+            logout(request)
+            raise SignInError(_lock_out_message(), locked=True)
+        raise SignInError(
+            _("The code did not match. Check the time on your phone and try the next code.")
+        )
+    with transaction.atomic():
+        device = locked_device
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = backup_codes_replace(user=user)
+        _user_clear_failures(user)
+        user_end_all_sessions(user=user, keep_request=request)
+        django_otp.login(request, device)
+        request.session.cycle_key()
+        request.session.pop(REAUTHENTICATED_AT, None)
+        security_event_record(action="second_factor_added", request=request, actor=user)
+    return codes
+
+
+def backup_codes_regenerate(*, request):
+    """New backup codes for the signed-in user; the old ones stop working.
+
+    Side effects: ends the user's other sessions, records an event.
+    """
+    user = request.user
+    with transaction.atomic():
+        codes = backup_codes_replace(user=user)
+        user_end_all_sessions(user=user, keep_request=request)
+        security_event_record(action="backup_codes_replaced", request=request, actor=user)
+    return codes
+
+
+def user_reset_second_factor(*, user, by, request=None):
+    """Remove every second factor of ``user`` (lost phone). Next sign-in enrols anew.
+
+    Side effects: deletes devices, ends all the user's sessions, records an event.
+    """
+    with transaction.atomic():
+        for device in list(django_otp.devices_for_user(user, confirmed=None)):
+            device.delete()
+        user_end_all_sessions(user=user)
+        security_event_record(
+            action="second_factor_reset", request=request, actor=by, subject_user=user
+        )
+
+
+def user_set_active(*, user, is_active, by, request=None):
+    """Activate or deactivate a user; deactivation ends all their sessions."""
+    with transaction.atomic():
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        if not is_active:
+            user_end_all_sessions(user=user)
+        security_event_record(
+            action="user_activated" if is_active else "user_deactivated",
+            request=request,
+            actor=by,
+            subject_user=user,
+        )
+
+
+def reauthenticate(*, request, password):
+    """Ask for the password again before second factors change."""
+    user = request.user
+    if not user.check_password(password):
+        if user_register_failure(user=user, request=request, action="reauthentication_failed"):
+            logout(request)
+            raise SignInError(_lock_out_message(), locked=True)
+        raise SignInError(_("The password is wrong."))
+    request.session[REAUTHENTICATED_AT] = time.time()
+    security_event_record(action="reauthenticated", request=request, actor=user)
+
+
+def recently_reauthenticated(request):
+    at = request.session.get(REAUTHENTICATED_AT)
+    window = settings.REAUTHENTICATION_WINDOW.total_seconds()
+    return at is not None and time.time() - at <= window
+
+
+def needs_enrolment(user):
+    return not user_has_device(user, confirmed=True)
+
+
+def user_unlock(*, user, by, request=None):
+    """Lift a lock-out before it runs out. Side effects: clears the counter, records an event."""
+    with transaction.atomic():
+        _user_clear_failures(user)
+        security_event_record(action="user_unlocked", request=request, actor=by, subject_user=user)

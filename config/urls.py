@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+]
+
+handler400 = "accounts.errors.bad_request"
+handler403 = "accounts.errors.permission_denied"
+handler404 = "accounts.errors.not_found"
+handler500 = "accounts.errors.server_error"

@@ -1,0 +1,101 @@
+"""The same users everywhere: a worker, a colleague in another unit, an SSPF
+member, a manager, an auditor and an administrator."""
+
+import time
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from accounts.roles import Role
+from tests.factories import (
+    PASSWORD,
+    SspfMembershipFactory,
+    UnitFactory,
+    UserFactory,
+    totp_device_for,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tested in test_settings); tests use a
+    # fast one so the suite stays quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="Barn och unga Hjällbo")
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(name="Barn och unga Kortedala")
+
+
+@pytest.fixture
+def worker(unit):
+    return UserFactory(username="worker", first_name="Sara", role=Role.SOCIAL_WORKER, unit=unit)
+
+
+@pytest.fixture
+def colleague(other_unit):
+    return UserFactory(username="colleague", role=Role.SOCIAL_WORKER, unit=other_unit)
+
+
+@pytest.fixture
+def sspf_member(db):
+    member = UserFactory(username="sspf", role=Role.SSPF_MEMBER)
+    SspfMembershipFactory(user=member, group__name="SSPF Hjällbo")
+    return member
+
+
+@pytest.fixture
+def manager(unit):
+    return UserFactory(username="manager", role=Role.UNIT_MANAGER, unit=unit)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="administrator", role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def all_role_users(worker, colleague, sspf_member, manager, auditor, administrator):
+    return {
+        "worker": worker,
+        "colleague": colleague,
+        "sspf_member": sspf_member,
+        "manager": manager,
+        "auditor": auditor,
+        "administrator": administrator,
+    }
+
+
+def sign_in(client, user, *, verified=True):
+    """A session as after the password step, and (by default) the second factor."""
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[SIGNED_IN_AT] = now
+    session[LAST_SEEN_AT] = now
+    if verified:
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in_client(client, worker):
+    return sign_in(client, worker)

@@ -1,0 +1,79 @@
+import base64
+import time
+
+import factory
+import pyotp
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import District, Unit
+from sspf.models import Organisation, SspfGroup, SspfMembership
+
+PASSWORD = "correct-horse-battery"
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"District {n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Unit {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=str(extracted)))
+        self.save()
+
+
+class SspfGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SspfGroup
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"SSPF {n}")
+    district = factory.SubFactory(DistrictFactory)
+
+
+class SspfMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SspfMembership
+
+    group = factory.SubFactory(SspfGroupFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = Organisation.SCHOOL
+
+
+def totp_device_for(user):
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True, tolerance=1)
+    return device
+
+
+def totp_code(device, at=None):
+    """The code the user's phone shows now (or at ``at``, a Unix time)."""
+    totp = pyotp.TOTP(base64.b32encode(device.bin_key).decode())
+    return totp.at(time.time() if at is None else at)
