@@ -146,6 +146,10 @@ class BackupCode(models.Model):
     code_hash = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self):
+        # Never the hash: nothing about a code is worth showing.
+        return f"backup code {self.pk} ({'used' if self.used_at else 'unused'})"
+
     @classmethod
     def normalise(cls, token):
         return "".join(ch for ch in str(token).lower() if ch.isalnum())

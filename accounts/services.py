@@ -9,8 +9,13 @@ import uuid
 
 import django_otp
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model, login, logout
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import (
+    authenticate,
+    get_user_model,
+    login,
+    logout,
+    update_session_auth_hash,
+)
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -152,13 +157,13 @@ def second_factor_verify(*, request, token):
     if wanted is TOTPDevice:
         token = "".join(token.split())
     devices = [d for d in _devices_for_verification(user) if isinstance(d, wanted)]
-    for device in devices:
-        allowed, details = device.verify_is_allowed()
-        if not allowed:
-            # django-otp's own throttle: not counted again, just told to wait.
-            raise SignInError(
-                _("Too many attempts in a short time. Wait a moment and try again.")
-            )
+    if any(not device.verify_is_allowed()[0] for device in devices):
+        # django-otp's throttle refused to check the code. It still counts
+        # towards the lock-out, or hammering would never lock the account.
+        if user_register_failure(user=user, request=request, action="second_factor_throttled"):
+            logout(request)
+            raise SignInError(_lock_out_message(), locked=True)
+        raise SignInError(_("Too many attempts in a short time. Wait a moment and try again."))
     verified_device = None
     for device in devices:
         verified_device = django_otp.verify_token(user, device.persistent_id, token)

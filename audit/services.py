@@ -16,8 +16,9 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 
 
-def security_event_record(*, action, request=None, actor=None, subject_user=None, outcome="ok",
-                          reason=""):
+def security_event_record(
+    *, action, request=None, actor=None, subject_user=None, outcome="ok", reason=""
+):
     """Record a sign-in or account event. Side effects: one log line."""
     logger.info(
         "security_event action=%s outcome=%s actor=%s subject_user=%s address=%s reason=%s",

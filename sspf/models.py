@@ -46,9 +46,7 @@ class SspfMembership(models.Model):
         related_name="sspf_memberships",
         verbose_name=_("user"),
     )
-    organisation = models.CharField(
-        _("organisation"), max_length=20, choices=Organisation.choices
-    )
+    organisation = models.CharField(_("organisation"), max_length=20, choices=Organisation.choices)
 
     class Meta:
         ordering = ["group__name", "organisation"]
@@ -59,4 +57,4 @@ class SspfMembership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} ({self.get_organisation_display()}) – {self.group}"
+        return f"{self.user} ({self.get_organisation_display()}), {self.group}"

@@ -99,3 +99,13 @@ def sign_in(client, user, *, verified=True):
 @pytest.fixture
 def signed_in_client(client, worker):
     return sign_in(client, worker)
+
+
+def swedish(msgid, **values):
+    """The Swedish text users see for ``msgid``; fails if it is not translated."""
+    from django.utils import translation
+
+    with translation.override("sv"):
+        text = translation.gettext(msgid)
+    assert text != msgid, f"no Swedish translation for {msgid!r}"
+    return text % values if values else text

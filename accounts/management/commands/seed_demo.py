@@ -37,6 +37,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "Scan the otpauth:// URI as a QR code, paste it into an authenticator app, or get "
-            "the current code with:  .venv/bin/python -c \"import pyotp,sys; "
+            'the current code with:  .venv/bin/python -c "import pyotp,sys; '
             "print(pyotp.parse_uri(sys.argv[1]).now())\" 'otpauth://...'"
         )

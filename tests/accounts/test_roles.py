@@ -1,0 +1,136 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.roles import ROLE_PERMISSIONS, Role
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+# DESIGN.md, "Who uses it", as it stands with the models that exist so far:
+# nobody but the administrator manages users and groups; the auditor and
+# the administrator get nothing that could lead to case content.
+EXPECTED = {
+    "social_worker": {"accounts.view_district"},
+    "sspf_member": {"accounts.view_district", "sspf.view_sspfgroup"},
+    "unit_manager": {
+        "accounts.view_district",
+        "accounts.view_unit",
+        "accounts.assign_unit_cases",
+        "accounts.view_outcome_summaries",
+    },
+    "auditor": set(),
+    "administrator": {
+        "auth.view_group",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "accounts.reset_second_factor",
+        "accounts.add_unit",
+        "accounts.change_unit",
+        "accounts.view_unit",
+        "accounts.add_district",
+        "accounts.change_district",
+        "accounts.view_district",
+        "sspf.add_sspfgroup",
+        "sspf.change_sspfgroup",
+        "sspf.view_sspfgroup",
+        "sspf.add_sspfmembership",
+        "sspf.change_sspfmembership",
+        "sspf.delete_sspfmembership",
+        "sspf.view_sspfmembership",
+    },
+}
+
+
+def group_permissions(name):
+    group = Group.objects.get(name=name)
+    return {
+        f"{permission.content_type.app_label}.{permission.codename}"
+        for permission in group.permissions.select_related("content_type")
+    }
+
+
+def test_the_migration_creates_exactly_the_five_roles():
+    assert set(Group.objects.values_list("name", flat=True)) == {role.value for role in Role}
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_each_role_has_exactly_its_permissions(role):
+    assert group_permissions(role) == EXPECTED[role]
+    assert {str(p) for p in ROLE_PERMISSIONS[Role(role)]} == EXPECTED[role]
+
+
+def test_no_role_may_delete_users_or_change_the_roles_themselves():
+    for role in Role:
+        permissions = group_permissions(role.value)
+        assert "accounts.delete_user" not in permissions
+        assert not {p for p in permissions if p.startswith("auth.") and p != "auth.view_group"}
+
+
+@pytest.mark.parametrize(
+    ("user_name", "can_use_admin"),
+    [
+        ("worker", False),
+        ("sspf_member", False),
+        ("manager", False),
+        ("auditor", False),
+        ("administrator", True),
+    ],
+)
+def test_only_the_administrator_reaches_the_admin(
+    client, all_role_users, user_name, can_use_admin
+):
+    sign_in(client, all_role_users[user_name])
+    response = client.get(reverse("admin:accounts_user_changelist"), follow=True)
+    assert response.status_code == (200 if can_use_admin else 403)
+
+
+def test_the_admin_demands_a_verified_second_factor(client, administrator):
+    sign_in(client, administrator, verified=False)
+    response = client.get(reverse("admin:index"))
+    assert response["Location"].startswith(reverse("accounts:verify"))
+
+
+def test_the_admins_own_login_form_is_not_a_second_door(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    ("user_name", "sees"),
+    [
+        ("worker", "worker-heading"),
+        ("sspf_member", "sspf-heading"),
+        ("manager", "manager-heading"),
+        ("auditor", "auditor-heading"),
+        ("administrator", "admin-heading"),
+    ],
+)
+def test_each_role_gets_its_own_start_page(client, all_role_users, user_name, sees):
+    sign_in(client, all_role_users[user_name])
+    content = client.get(reverse("accounts:start")).content.decode()
+    headings = {
+        "worker-heading",
+        "sspf-heading",
+        "manager-heading",
+        "auditor-heading",
+        "admin-heading",
+    }
+    assert f'id="{sees}"' in content
+    for other in headings - {sees}:
+        assert f'id="{other}"' not in content
+
+
+def test_the_manager_sees_the_own_unit_only(client, manager, worker, colleague):
+    sign_in(client, manager)
+    content = client.get(reverse("accounts:start")).content.decode()
+    assert worker.username in content
+    assert colleague.username not in content
+
+
+def test_the_sspf_member_sees_the_own_groups(client, sspf_member):
+    sign_in(client, sspf_member)
+    content = client.get(reverse("accounts:start")).content.decode()
+    assert "SSPF Hjällbo" in content
