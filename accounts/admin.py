@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.models import District, Unit, User
@@ -62,3 +63,9 @@ class UnitAdmin(admin.ModelAdmin):
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ("name", "is_active")
     search_fields = ("name",)
+
+
+# django-otp's TOTP admin shows seeds; our devices are managed through the
+# "reset second factor" action instead.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.models import District, Unit
+from accounts.models import AuthenticatorDevice, District, Unit
 from accounts.roles import Role
 from sspf.models import Organisation, SspfGroup, SspfMembership
 
@@ -116,9 +115,9 @@ def _seed_user(spec):
             user=user,
             defaults={"organisation": spec.organisation},
         )
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(
+        device = AuthenticatorDevice.objects.create(
             user=user, name=services.TOTP_DEVICE_NAME, confirmed=True, tolerance=1
         )
     codes = services.backup_codes_replace(user=user)

@@ -20,10 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
-from accounts.models import BackupCode, BackupCodeDevice
+from accounts.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
 from audit.services import security_event_record
 
 REAUTHENTICATED_AT = "reauthenticated_at"
@@ -132,7 +131,7 @@ def _devices_for_verification(user):
     return [
         device
         for device in django_otp.devices_for_user(user, confirmed=True)
-        if isinstance(device, TOTPDevice | BackupCodeDevice)
+        if isinstance(device, AuthenticatorDevice | BackupCodeDevice)
     ]
 
 
@@ -153,8 +152,8 @@ def second_factor_verify(*, request, token):
         logout(request)
         raise SignInError(_lock_out_message(), locked=True)
     token = token.strip()
-    wanted = TOTPDevice if looks_like_totp(token) else BackupCodeDevice
-    if wanted is TOTPDevice:
+    wanted = AuthenticatorDevice if looks_like_totp(token) else BackupCodeDevice
+    if wanted is AuthenticatorDevice:
         token = "".join(token.split())
     devices = [d for d in _devices_for_verification(user) if isinstance(d, wanted)]
     if any(not device.verify_is_allowed()[0] for device in devices):
@@ -173,7 +172,7 @@ def second_factor_verify(*, request, token):
         if user_register_failure(user=user, request=request, action="second_factor_failed"):
             logout(request)
             raise SignInError(_lock_out_message(), locked=True)
-        if wanted is TOTPDevice:
+        if wanted is AuthenticatorDevice:
             raise SignInError(
                 _("The code is wrong or has already been used. Wait for the next code.")
             )
@@ -207,9 +206,9 @@ def user_end_all_sessions(*, user, keep_request=None):
 
 def totp_enrolment_device(*, user):
     """The unconfirmed TOTP device being enrolled, created on first call."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("-created_at").first()
     if device is None:
-        device = TOTPDevice.objects.create(
+        device = AuthenticatorDevice.objects.create(
             user=user,
             name=TOTP_DEVICE_NAME,
             confirmed=False,
@@ -242,7 +241,9 @@ def totp_enrolment_confirm(*, request, device, token):
     token = "".join(token.split())
     with transaction.atomic():
         # The row lock makes the code single-use even under a double submit.
-        locked_device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        locked_device = AuthenticatorDevice.objects.select_for_update().get(
+            pk=device.pk, user=user
+        )
         matched = looks_like_totp(token) and locked_device.verify_token(token)
     if not matched:
         if user_register_failure(user=user, request=request, action="enrolment_failed"):
@@ -255,7 +256,7 @@ def totp_enrolment_confirm(*, request, device, token):
         device = locked_device
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = backup_codes_replace(user=user)
         _user_clear_failures(user)
         user_end_all_sessions(user=user, keep_request=request)

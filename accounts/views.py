@@ -10,11 +10,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import access, qr, selectors, services
 from accounts.forms import EnrolmentForm, ReauthenticationForm, SecondFactorForm, SignInForm
-from accounts.models import BackupCodeDevice
+from accounts.models import AuthenticatorDevice, BackupCodeDevice
 from accounts.roles import Role
 
 
@@ -160,7 +159,7 @@ def reauthenticate(request):
 @access.verified
 @require_GET
 def security(request):
-    totp_devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
+    totp_devices = AuthenticatorDevice.objects.filter(user=request.user, confirmed=True)
     backup_device = BackupCodeDevice.objects.filter(user=request.user).first()
     return render(
         request,

@@ -72,11 +72,36 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envsecret("SECRET_KEY", "dev-only-insecure-secret-key-do-not-use" if DEBUG else None)
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 
+
+def development_keys():
+    """Keys for a development machine, made once and kept in var/ so the demo
+    database stays readable between runs. Never used with DEBUG off."""
+    import json
+    import secrets
+
+    path = BASE_DIR / "var" / "development-keys.json"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        token = lambda: secrets.token_urlsafe(32)  # noqa: E731 - 32 random bytes
+        path.write_text(json.dumps({"MASTER_KEYS": f"1:{token()}", "BLIND_INDEX_KEY": token()}))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+# Encryption at rest (vault/keyring.py parses and checks these at start).
+# MASTER_KEYS: "1:<base64 32 bytes>,2:<...>", the highest version encrypts.
+# BLIND_INDEX_KEY: a separate 32-byte key for look-up hashes.
+_keys_given = os.environ.get("MASTER_KEYS") or os.environ.get("MASTER_KEYS_FILE")
+_dev_keys = development_keys() if DEBUG and not _keys_given else {}
+MASTER_KEYS = envsecret("MASTER_KEYS", _dev_keys.get("MASTER_KEYS"))
+BLIND_INDEX_KEY = envsecret("BLIND_INDEX_KEY", _dev_keys.get("BLIND_INDEX_KEY"))
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000" if DEBUG else "")
 
 INSTALLED_APPS = [
+    "vault",
     "accounts",
     "audit",
     "casework",
@@ -238,6 +263,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# History rows get UUID keys made in Python, so their encrypted values can
+# be bound to the row before INSERT, like the rows they copy.
+SIMPLE_HISTORY_HISTORY_ID_USE_UUID = True
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -266,7 +295,10 @@ STORAGES = {
 }
 
 # Each is a dotted path to a callable that raises on failure.
-HEALTH_CHECKS = ["accounts.health.database_responds"]
+HEALTH_CHECKS = [
+    "accounts.health.database_responds",
+    "vault.health.key_ring_opens_the_data",
+]
 # Each is a dotted path to a callable(stdout=...) that adds demo data.
 DEMO_SEEDERS = []
 

@@ -5,9 +5,8 @@ import factory
 import pyotp
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import District, Unit
+from accounts.models import AuthenticatorDevice, District, Unit
 from sspf.models import Organisation, SspfGroup, SspfMembership
 
 PASSWORD = "correct-horse-battery"
@@ -67,9 +66,11 @@ class SspfMembershipFactory(factory.django.DjangoModelFactory):
 
 
 def totp_device_for(user):
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True, tolerance=1)
+        device = AuthenticatorDevice.objects.create(
+            user=user, name="app", confirmed=True, tolerance=1
+        )
     return device
 
 

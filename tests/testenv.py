@@ -3,6 +3,12 @@
 Tests that need production settings override them or run a subprocess.
 """
 
+import base64
 import os
 
 os.environ.setdefault("DEBUG", "1")
+
+# Fresh keys for every run: the test databases are fresh too.
+_random_key = lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()  # noqa: E731
+os.environ.setdefault("MASTER_KEYS", f"1:{_random_key()}")
+os.environ.setdefault("BLIND_INDEX_KEY", _random_key())

@@ -4,9 +4,8 @@ import time
 import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import BackupCode, BackupCodeDevice
+from accounts.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
 from accounts.services import REAUTHENTICATED_AT
 from tests.conftest import sign_in, swedish
 from tests.dump import database_dump
@@ -25,7 +24,7 @@ def enrol(client, user):
     client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     page = client.get(ENROL)
     assert page.status_code == 200
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     response = client.post(ENROL, {"token": totp_code(device)})
     assert response.status_code == 200
     return device, CODE_PATTERN.findall(response.content.decode())
@@ -37,7 +36,7 @@ def test_first_sign_in_forces_enrolment_with_a_server_side_qr_code(client, worke
     content = response.content.decode()
     assert "<svg" in content
     assert "<script" not in content
-    device = TOTPDevice.objects.get(user=worker, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=worker, confirmed=False)
     # The key shown for typing by hand is the device's key.
     secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', content).group(1)
     assert totp_code(device) == __import__("pyotp").TOTP(secret.replace(" ", "")).now()
@@ -60,14 +59,14 @@ def test_enrolment_confirms_the_device_verifies_the_session_and_shows_codes_once
 def test_a_wrong_enrolment_code_keeps_the_same_key_and_says_why(client, worker):
     client.post(reverse("accounts:login"), {"username": "worker", "password": PASSWORD})
     client.get(ENROL)
-    device = TOTPDevice.objects.get(user=worker, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=worker, confirmed=False)
     response = client.post(ENROL, {"token": "123456"})
     assert response.status_code == 200
     assert (
         swedish("The code did not match. Check the time on your phone and try the next code.")
         in response.content.decode()
     )
-    assert TOTPDevice.objects.get(user=worker, confirmed=False).pk == device.pk
+    assert AuthenticatorDevice.objects.get(user=worker, confirmed=False).pk == device.pk
     assert DEVICE_ID_SESSION_KEY not in client.session
 
 
@@ -79,7 +78,7 @@ def test_a_password_only_session_cannot_enrol_a_second_device(client, worker):
     assert response["Location"].startswith(VERIFY)
     response = client.post(ENROL, {"token": "123456"})
     assert response["Location"].startswith(VERIFY)
-    assert TOTPDevice.objects.filter(user=worker).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=worker).count() == 1
 
 
 def test_replacing_the_app_needs_the_password_again(client, worker):
@@ -105,13 +104,13 @@ def test_replacing_the_app_removes_the_old_one_only_once_the_new_one_works(clien
     session[REAUTHENTICATED_AT] = time.time()
     session.save()
     client.get(ENROL)
-    new = TOTPDevice.objects.get(user=worker, confirmed=False)
+    new = AuthenticatorDevice.objects.get(user=worker, confirmed=False)
     client.post(ENROL, {"token": "000000"})
-    assert TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert AuthenticatorDevice.objects.filter(pk=old.pk).exists()
     new.throttle_reset()
     response = client.post(ENROL, {"token": totp_code(new)})
     assert response.status_code == 200
-    assert list(TOTPDevice.objects.filter(user=worker)) == [new]
+    assert list(AuthenticatorDevice.objects.filter(user=worker)) == [new]
 
 
 def test_a_backup_code_signs_in_once_only(client, worker):

@@ -1,5 +1,6 @@
 """Production settings, read from config/settings.py in a clean environment."""
 
+import base64
 import json
 import os
 import subprocess
@@ -18,6 +19,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "production-like-secret-key-for-tests-" + "x" * 40,
     "ALLOWED_HOSTS": "trygg.example.se",
     "DJANGO_SETTINGS_MODULE": "config.settings",
+    "MASTER_KEYS": "1:" + base64.urlsafe_b64encode(b"m" * 32).decode(),
+    "BLIND_INDEX_KEY": base64.urlsafe_b64encode(b"b" * 32).decode(),
 }
 COPIED_SETTINGS = [
     "DEBUG",

@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from accounts.models import AuthenticatorDevice
 from accounts.services import REAUTHENTICATED_AT
 from tests.conftest import sign_in, swedish
 from tests.factories import totp_code
@@ -95,7 +95,7 @@ def test_adding_a_second_factor_ends_the_users_other_sessions(client, worker):
     sign_in(client, worker)
     set_session(client, **{REAUTHENTICATED_AT: time.time()})
     client.get(reverse("accounts:enrol"))
-    new_device = TOTPDevice.objects.get(user=worker, confirmed=False)
+    new_device = AuthenticatorDevice.objects.get(user=worker, confirmed=False)
     assert client.post(
         reverse("accounts:enrol"), {"token": totp_code(new_device)}
     ).status_code == (200)

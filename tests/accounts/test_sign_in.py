@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from accounts.models import AuthenticatorDevice
 from tests.conftest import sign_in, swedish
 from tests.factories import PASSWORD, totp_code, totp_device_for
 
@@ -217,6 +217,6 @@ def test_failures_are_counted_once_each_under_a_lock(worker, rf):
 def test_the_device_is_a_totp_device_with_tolerance_one(client, worker):
     post_password(client)
     client.get(reverse("accounts:enrol"))
-    device = TOTPDevice.objects.get(user=worker)
+    device = AuthenticatorDevice.objects.get(user=worker)
     assert device.tolerance == 1
     assert not device.confirmed
