@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 # Development settings for the local targets; production sets its own environment.
 DEV_ENV := DEBUG=1
+# Two workers: the machines here have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test lint format messages venv serve
 

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -39,9 +41,11 @@ class SessionTimeoutMiddleware:
             idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
             absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             if signed_in_at is None or now - signed_in_at > absolute or now - last_seen_at > idle:
-                user = request.user
+                # Recorded before logout, so the event names the session that ended.
+                security_event_record(
+                    action="session_expired", request=request, actor=request.user
+                )
                 logout(request)
-                security_event_record(action="session_expired", request=request, actor=user)
                 messages.info(request, _("You were signed out after a period of inactivity."))
             elif now - last_seen_at > LAST_SEEN_RESOLUTION:
                 request.session[LAST_SEEN_AT] = now
@@ -86,6 +90,13 @@ class AccessRuleMiddleware:
             )
             raise PermissionDenied
         if rule.roles and not request.user.groups.filter(name__in=rule.roles).exists():
+            security_event_record(
+                action="access_denied",
+                request=request,
+                actor=request.user,
+                outcome="denied",
+                reason=request.resolver_match.view_name,
+            )
             raise PermissionDenied
         return None
 
@@ -100,3 +111,19 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SwedishFirstLocaleMiddleware(LocaleMiddleware):
+    """Swedish unless the user chose otherwise with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which
+    on municipal computers is often English; the product's language is
+    Swedish, and English is a choice the user makes (kept in a cookie).
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

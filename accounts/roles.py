@@ -33,7 +33,10 @@ ROLE_PERMISSIONS = {
         "accounts.assign_unit_cases",
         "accounts.view_outcome_summaries",
     },
-    Role.AUDITOR: set(),
+    Role.AUDITOR: {
+        "audit.view_accessevent",
+        "audit.export_accessevent",
+    },
     Role.ADMINISTRATOR: {
         "auth.view_group",
         "accounts.add_user",
@@ -55,3 +58,22 @@ ROLE_PERMISSIONS = {
         "sspf.view_sspfmembership",
     },
 }
+
+
+def roles_sync():
+    """Make the role groups hold exactly ROLE_PERMISSIONS.
+
+    Migrations create the groups; this puts them back where something
+    removed them (a test database flush) and is what the role test compares
+    the migrations against.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role, permissions in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in (dotted.split(".") for dotted in permissions)
+            ]
+        )

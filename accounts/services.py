@@ -192,6 +192,13 @@ def second_factor_verify(*, request, token):
     return verified_device
 
 
+def sign_out(*, request):
+    """End this session. Side effects: records an event (before, so it names the session)."""
+    if request.user.is_authenticated:
+        security_event_record(action="sign_out", request=request, actor=request.user)
+    logout(request)
+
+
 def user_end_all_sessions(*, user, keep_request=None):
     """End every session of ``user``; with ``keep_request``, keep that one.
 
@@ -206,7 +213,11 @@ def user_end_all_sessions(*, user, keep_request=None):
 
 def totp_enrolment_device(*, user):
     """The unconfirmed TOTP device being enrolled, created on first call."""
-    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("-created_at").first()
+    device = (
+        AuthenticatorDevice.objects.filter(user=user, confirmed=False)
+        .order_by("-created_at")
+        .first()
+    )
     if device is None:
         device = AuthenticatorDevice.objects.create(
             user=user,

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -54,7 +53,7 @@ def sign_in(request):
 @access.second_factor_stage
 @require_POST
 def sign_out(request):
-    logout(request)
+    services.sign_out(request=request)
     messages.info(request, _("You are signed out."))
     return redirect("accounts:login")
 

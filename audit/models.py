@@ -1,0 +1,275 @@
+"""The access log: append-only, hash-chained events.
+
+Who did what to which object or person, when, from where and why. Rows are
+written by ``audit.services`` only and never changed afterwards: the model
+refuses ``save()`` on an existing row and queryset updates and deletes, and
+the database refuses UPDATE, DELETE and TRUNCATE (migration
+0003_refuse_changes). How the chains work is explained in audit/services.py.
+
+Nothing in this table is encrypted, so nothing in it may be personal data
+about the people the system is about: persons appear only as a pseudonymous
+``person_ref``, reasons are categories, and ``detail`` holds technical words
+(a device class, a view name, names of changed fields), never typed text.
+Staff are recorded by id and a snapshot of username, roles and unit.
+"""
+
+import hashlib
+import ipaddress
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+# previous_hash of the first event of every chain.
+GENESIS_HASH = "0" * 64
+
+
+class Action(models.TextChoices):
+    # Case content (casework, sspf, avhopp).
+    VIEW = "view", _("Viewed")
+    SEARCH = "search", _("Searched")
+    OPEN_WITH_REASON = "open_with_reason", _("Opened with a stated reason")
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    TRANSITION = "transition", _("Changed state")
+    EXPORT = "export", _("Exported")
+    ERASE = "erase", _("Erased")
+    # Sign-in and sessions (accounts). A sign-in is complete at
+    # second_factor_verified; sign_in_password is the first factor only.
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_PASSWORD = "sign_in_password", _("Password accepted")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_IN_UNKNOWN_USER = "sign_in_unknown_user", _("Sign-in with unknown username")
+    SIGN_IN_WHILE_LOCKED = "sign_in_while_locked", _("Sign-in to a locked account")
+    SECOND_FACTOR_VERIFIED = "second_factor_verified", _("Second factor verified")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Second factor failed")
+    SECOND_FACTOR_THROTTLED = "second_factor_throttled", _("Second factor throttled")
+    ACCOUNT_LOCKED = "account_locked", _("Account locked")
+    SIGN_OUT = "sign_out", _("Signed out")
+    SESSION_EXPIRED = "session_expired", _("Session expired")
+    # Second factors and accounts.
+    ENROLMENT_FAILED = "enrolment_failed", _("Authenticator set-up failed")
+    SECOND_FACTOR_ADDED = "second_factor_added", _("Authenticator app added")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
+    BACKUP_CODES_REPLACED = "backup_codes_replaced", _("Backup codes replaced")
+    USER_ACTIVATED = "user_activated", _("User activated")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_UNLOCKED = "user_unlocked", _("Lock-out lifted")
+    REAUTHENTICATED = "reauthenticated", _("Password confirmed again")
+    REAUTHENTICATION_FAILED = "reauthentication_failed", _("Password confirmation failed")
+    # Refusals.
+    ACCESS_DENIED = "access_denied", _("Access denied")
+    VIEW_WITHOUT_ACCESS_RULE = "view_without_access_rule", _("Page without an access rule")
+
+
+class Reason(models.TextChoices):
+    """Why a file outside one's assignment was opened: categories only.
+
+    Never free text: this table is not encrypted and a typed reason could
+    name the person or describe their situation.
+    """
+
+    NONE = "", _("No reason needed")
+    COLLEAGUE_ABSENT = "colleague_absent", _("Covering for an absent colleague")
+    URGENT_PROTECTION = "urgent_protection", _("Urgent protection need")
+    SUPERVISION = "supervision", _("Supervision or consultation")
+    ADMINISTRATIVE_FOLLOW_UP = "administrative_follow_up", _("Administrative follow-up")
+    SUBJECT_ACCESS_REQUEST = "subject_access_request", _("Subject access request")
+    OTHER = "other", _("Other (to be explained to the auditor)")
+
+    @classmethod
+    def stated_choices(cls):
+        """The reasons a user can pick; blank is not one of them."""
+        return [(value, label) for value, label in cls.choices if value]
+
+
+# The brief and older code call it this; one class, two names.
+ReasonChoices = Reason
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("Allowed")
+    DENIED = "denied", _("Denied")
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain: the last sequence number and hash on it.
+
+    Writers lock a head row, append the next event and move the head in the
+    same transaction (audit/services.py).
+    """
+
+    number = models.SmallIntegerField(primary_key=True)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"chain {self.number} at {self.last_sequence}"
+
+
+class AccessEventQuerySet(models.QuerySet):
+    """Reads only. Bulk writes would skip the chain, changes are refused."""
+
+    def update(self, **kwargs):
+        raise TypeError("The access log is append-only: rows cannot be updated.")
+
+    def delete(self):
+        raise TypeError("The access log is append-only: rows cannot be deleted.")
+
+    def bulk_create(self, *args, **kwargs):
+        raise TypeError("Write access events through audit.services, one at a time.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise TypeError("The access log is append-only: rows cannot be updated.")
+
+
+class AccessEvent(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    chain = models.SmallIntegerField(_("chain"))
+    sequence = models.BigIntegerField(_("sequence"))
+    occurred_at = models.DateTimeField(_("time"))
+    # Rows are never updated, so SET_NULL is impossible; without a database
+    # constraint a user can still be deleted, and the snapshot below keeps
+    # who it was. No index of its own: searches go by the username snapshot.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    actor_roles = models.CharField(_("roles"), max_length=200, blank=True)
+    actor_unit_id = models.IntegerField(_("unit"), null=True, blank=True)
+    # The user acted upon (a locked or reset account), apart from the actor.
+    subject_user_id = models.IntegerField(_("user acted upon"), null=True, blank=True)
+    # First 16 hex digits of SHA-256 of the session key: links the events of
+    # one session without storing a key that would let anyone take it over.
+    session_ref = models.CharField(_("session"), max_length=16, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=100, blank=True)
+    person_ref = models.UUIDField(_("person"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=40, choices=Reason.choices, blank=True)
+    # Technical words only (device class, view name, changed field names);
+    # never personal data, never anything a user typed.
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED
+    )
+    # Access outside one's assignment (opened with a stated reason).
+    flagged = models.BooleanField(_("flagged"), default=False)
+    request_id = models.UUIDField(_("request"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        default_permissions = ("view",)
+        permissions = [("export_accessevent", _("Can export the access log"))]
+        constraints = [
+            # Also the index verify_audit_chain walks each chain by.
+            models.UniqueConstraint(
+                fields=["chain", "sequence"], name="audit_event_chain_sequence"
+            ),
+        ]
+        indexes = [
+            # The auditor's list, newest first, and date ranges.
+            models.Index(fields=["occurred_at"], name="audit_event_time"),
+            # "What did this user do?"
+            models.Index(fields=["actor_username", "occurred_at"], name="audit_event_actor_time"),
+            # "Who opened this person's file?"
+            models.Index(fields=["person_ref", "occurred_at"], name="audit_event_person_time"),
+            # Flagged events are few; a partial index keeps them cheap to list.
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(flagged=True),
+                name="audit_event_flagged_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} by {self.actor_username or '-'} at {self.occurred_at}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The access log is append-only: an event cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The access log is append-only: an event cannot be deleted.")
+
+    def hash_payload(self):
+        """Every field but id and hash, in a form that reads back the same from any database.
+
+        Part of the hash format: changing it makes every existing event fail
+        verification, so a new field needs a new format version.
+        """
+        return {
+            "chain": self.chain,
+            "sequence": self.sequence,
+            "occurred_at": self.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor_id": _text_or_none(self.actor_id),
+            "actor_username": self.actor_username,
+            "actor_roles": self.actor_roles,
+            "actor_unit_id": _text_or_none(self.actor_unit_id),
+            "subject_user_id": _text_or_none(self.subject_user_id),
+            "session_ref": self.session_ref,
+            "address": canonical_address(self.address),
+            "action": str(self.action),
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "person_ref": _text_or_none(self.person_ref),
+            "reason": str(self.reason),
+            "detail": self.detail,
+            "outcome": str(self.outcome),
+            "flagged": bool(self.flagged),
+            "request_id": _text_or_none(self.request_id),
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self):
+        canonical = json.dumps(
+            self.hash_payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        )
+        return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+    def actor_role_labels(self):
+        labels = {role.value: role.label for role in Role}
+        return [labels.get(name, name) for name in self.actor_roles.split(",") if name]
+
+    def person_ref_short(self):
+        return str(self.person_ref)[:8] if self.person_ref else ""
+
+
+def _text_or_none(value):
+    return None if value is None else str(value)
+
+
+def canonical_address(value):
+    """An address as text that does not depend on how the database prints it.
+
+    PostgreSQL's inet and Python's ipaddress may write the same IPv6 address
+    differently (compression, IPv4-mapped form); all eight groups in full do not.
+    """
+    if not value:
+        return None
+    address = ipaddress.ip_address(str(value))
+    if address.version == 4:
+        return str(address)
+    number = int(address)
+    return ":".join(f"{(number >> shift) & 0xFFFF:04x}" for shift in range(112, -1, -16))

@@ -1,13 +1,67 @@
-"""Security events.
+"""Writing the access log: append-only events on a few hash chains.
 
-Until the hash-chained access log lands (issue 3), events go to the
-``trygg.security`` logger with pseudonymous ids only: user ids, never names
-or typed usernames.
+Each event's ``hash`` is SHA-256 over a canonical JSON of all its fields,
+``previous_hash`` included (``AccessEvent.hash_payload``), so each event
+seals the one before it. Changing or removing an event breaks the chain
+where it was, which ``python manage.py verify_audit_chain`` finds.
+
+Why several chains (shards) and SKIP LOCKED
+    A single chain would make every request that writes an event queue for
+    one row, the chain head, until its transaction commits; events are
+    written inside the caller's transaction (an event exists if and only if
+    the change it records committed), so that could be a long wait. Instead
+    there are ``AUDIT_CHAIN_COUNT`` chains (``AuditChain`` rows, default 8).
+    On PostgreSQL a writer takes a head with
+    ``SELECT ... ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED``: heads
+    another transaction holds are passed over, so concurrent transactions
+    each get a different chain and none waits unless all chains are busy;
+    then it waits for a random one. SQLite serialises writing transactions
+    anyway (``BEGIN IMMEDIATE``), so there every event goes on the first chain.
+
+    A transaction that writes several events prefers the chain it already
+    holds (the connection remembers the last chain it used, and rows one's
+    own transaction has locked are not skipped). Holding two heads at once
+    could otherwise deadlock against another transaction holding them the
+    other way round.
+
+What is verified, and what is not
+    Each chain is verified on its own, in sequence order: the hash of every
+    event, the link to the event before it, sequence numbers without gaps,
+    and that the head row names the last event. Across chains there is no
+    order beyond ``occurred_at``. A deleted event in the middle shows as a
+    gap; a deleted last event shows because the head still names it.
+    Anyone who can write to the database past its triggers could rewrite a
+    chain's tail and its head together; against that, keep the chain heads
+    that verify_audit_chain prints somewhere outside the database (README,
+    "Running in production").
+
+The cost of sharding is that events are ordered within a chain, not
+globally, and that a writer locks a head row until its transaction ends.
 """
 
+import hashlib
+import ipaddress
 import logging
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, Value, When
+from django.utils import timezone
+
+from audit.models import (
+    GENESIS_HASH,
+    AccessEvent,
+    Action,
+    AuditChain,
+    Outcome,
+    Reason,
+)
 
 logger = logging.getLogger("trygg.security")
+
+SECURITY_OUTCOMES = {"ok": Outcome.ALLOWED, "denied": Outcome.DENIED}
+DETAIL_MAX_LENGTH = AccessEvent._meta.get_field("detail").max_length
 
 
 def client_address(request):
@@ -16,10 +70,209 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 
 
+def _address(request):
+    """The client's address, or None when REMOTE_ADDR is not an IP address.
+
+    A bad value must not make the insert fail (PostgreSQL's inet refuses
+    it): that would stop a sign-in.
+    """
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return None
+    if getattr(address, "scope_id", None):
+        # fe80::1%eth0: the zone means nothing outside this host.
+        address = ipaddress.ip_address(str(address).split("%")[0])
+    return str(address)
+
+
+def session_ref(request):
+    """First 16 hex digits of SHA-256 of the session key; never the key itself."""
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None)
+    if not key:
+        return ""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _uuid_or_none(value):
+    return None if value in (None, "") else uuid.UUID(str(value))
+
+
+def _actor_snapshot(actor):
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_username": "", "actor_roles": "", "actor_unit_id": None}
+    return {
+        "actor": actor,
+        "actor_username": actor.get_username(),
+        "actor_roles": ",".join(sorted(actor.groups.values_list("name", flat=True))),
+        "actor_unit_id": getattr(actor, "unit_id", None),
+    }
+
+
+def _chain_select(chains, *, connection, skip_locked):
+    locked = chains.select_for_update(skip_locked=skip_locked)
+    preferred = getattr(connection, "audit_chain_number", None)
+    if preferred is None:
+        return locked.order_by("?").first()
+    first = Case(When(number=preferred, then=Value(0)), default=Value(1))
+    return locked.order_by(first, "?").first()
+
+
+def _chain_lock():
+    """Lock and return the chain head the next event goes on (see module docstring)."""
+    connection = transaction.get_connection()
+    # Chains beyond a lowered AUDIT_CHAIN_COUNT get no new events; they are
+    # still verified.
+    chains = AuditChain.objects.filter(number__lt=settings.AUDIT_CHAIN_COUNT)
+    if connection.vendor != "postgresql":
+        chain = chains.select_for_update().order_by("number").first()
+        if chain is None:
+            audit_chains_create()
+            chain = chains.select_for_update().order_by("number").first()
+        return chain
+    chain = _chain_select(chains, connection=connection, skip_locked=True)
+    if chain is None:
+        # All busy, or missing: after a raised AUDIT_CHAIN_COUNT, or after the
+        # test suite emptied the table. Adding them costs nothing when they exist.
+        audit_chains_create()
+        chain = _chain_select(chains, connection=connection, skip_locked=True)
+    if chain is None:
+        chain = _chain_select(chains, connection=connection, skip_locked=False)
+    connection.audit_chain_number = chain.number
+    return chain
+
+
+def audit_chains_create():
+    """Add the chain heads 0 … AUDIT_CHAIN_COUNT-1 that do not exist yet."""
+    AuditChain.objects.bulk_create(
+        [AuditChain(number=number) for number in range(settings.AUDIT_CHAIN_COUNT)],
+        ignore_conflicts=True,
+    )
+
+
+def _event_write(
+    *,
+    action,
+    request,
+    actor,
+    subject_user,
+    object_type,
+    object_id,
+    person_ref,
+    reason,
+    detail,
+    outcome,
+    flagged,
+):
+    if action not in Action.values:
+        raise ValueError(f"Unknown access-log action {action!r}; add it to audit.models.Action.")
+    if reason not in Reason.values:
+        raise ValueError(f"Unknown reason {reason!r}: reasons are categories, never free text.")
+    if outcome not in Outcome.values:
+        raise ValueError(f"Unknown outcome {outcome!r}.")
+    event = AccessEvent(
+        **_actor_snapshot(actor),
+        subject_user_id=getattr(subject_user, "pk", None),
+        session_ref=session_ref(request),
+        address=_address(request),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        person_ref=_uuid_or_none(person_ref),
+        reason=reason,
+        detail=detail,
+        outcome=outcome,
+        flagged=flagged,
+        request_id=_uuid_or_none(getattr(request, "request_id", None)),
+        # Placeholders until the chain is locked; full_clean checks the rest
+        # (lengths, choices) before any lock is taken.
+        chain=0,
+        sequence=1,
+        occurred_at=timezone.now(),
+        previous_hash=GENESIS_HASH,
+        hash=GENESIS_HASH,
+    )
+    event.full_clean(exclude=["actor"], validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        chain = _chain_lock()
+        event.chain = chain.number
+        event.sequence = chain.last_sequence + 1
+        # Taken under the lock, so time only moves forward along a chain.
+        event.occurred_at = timezone.now()
+        event.previous_hash = chain.last_hash
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        chain.last_sequence = event.sequence
+        chain.last_hash = event.hash
+        chain.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+def access_event_record(
+    *,
+    action,
+    request=None,
+    actor=None,
+    subject_user=None,
+    object_type="",
+    object_id="",
+    person_ref=None,
+    reason="",
+    outcome="allowed",
+    flagged=False,
+    detail="",
+):
+    """Append one event to the access log; call it inside the transaction of the change.
+
+    ``actor`` defaults to the signed-in user of ``request``. ``reason`` is a
+    ``Reason`` value, ``detail`` technical words only (never personal data).
+    Side effects: one AccessEvent row and its chain head moved, in the
+    caller's transaction (a savepoint when there is one).
+    """
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    return _event_write(
+        action=action,
+        request=request,
+        actor=actor,
+        subject_user=subject_user,
+        object_type=object_type,
+        object_id=object_id,
+        person_ref=person_ref,
+        reason=reason,
+        detail=detail,
+        outcome=outcome,
+        flagged=flagged,
+    )
+
+
 def security_event_record(
     *, action, request=None, actor=None, subject_user=None, outcome="ok", reason=""
 ):
-    """Record a sign-in or account event. Side effects: one log line."""
+    """Record a sign-in or account event.
+
+    ``actor`` is taken as given (a failed sign-in has none, even when the
+    session holds a half-signed-in user). ``reason`` is technical text such
+    as a device class or a view name; it is stored as ``detail``.
+    Side effects: one AccessEvent row, one log line with user ids only.
+    """
+    if outcome not in SECURITY_OUTCOMES:
+        raise ValueError(f"Unknown security outcome {outcome!r}.")
+    event = _event_write(
+        action=action,
+        request=request,
+        actor=actor,
+        subject_user=subject_user,
+        object_type="",
+        object_id="",
+        person_ref=None,
+        reason="",
+        detail=str(reason)[:DETAIL_MAX_LENGTH],
+        outcome=SECURITY_OUTCOMES[outcome],
+        flagged=False,
+    )
+    # Kept for alerting on lock-outs and refusals from the log stream.
     logger.info(
         "security_event action=%s outcome=%s actor=%s subject_user=%s address=%s reason=%s",
         action,
@@ -29,3 +282,4 @@ def security_event_record(
         client_address(request),
         reason,
     )
+    return event

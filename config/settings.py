@@ -122,9 +122,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "audit.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "accounts.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -299,8 +300,26 @@ HEALTH_CHECKS = [
     "accounts.health.database_responds",
     "vault.health.key_ring_opens_the_data",
 ]
+# A file opened outside one's assignment stays open this long after the reason.
+OPENED_WITH_REASON_MINUTES = envint("OPENED_WITH_REASON_MINUTES", 60, minimum=1)
+PERSON_SEARCH_LIMIT = 50
+# The auditor finds a person's events by identity number through casework's blind index.
+AUDIT_PERSON_LOOKUP = "casework.selectors.person_ref_for_identity_number"
+
+# The access log spreads its writes over this many hash chains, so that
+# concurrent requests do not queue for one chain head (audit/services.py).
+AUDIT_CHAIN_COUNT = envint("AUDIT_CHAIN_COUNT", 8, minimum=1)
+# Lets Django's test flush empty the append-only access log. Never in
+# production: the database triggers then refuse every UPDATE and DELETE.
+AUDIT_ALLOW_MAINTENANCE = envbool("AUDIT_ALLOW_MAINTENANCE", False)
+if AUDIT_ALLOW_MAINTENANCE and not DEBUG:
+    raise ImproperlyConfigured(
+        "AUDIT_ALLOW_MAINTENANCE is for the test suite only and needs DEBUG; "
+        "unset it in production."
+    )
+
 # Each is a dotted path to a callable(stdout=...) that adds demo data.
-DEMO_SEEDERS = []
+DEMO_SEEDERS = ["casework.demo.demo_persons_seed"]
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)

@@ -3,7 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("", include("accounts.urls")),
+    path("", include("casework.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.models import AuthenticatorDevice, District, Unit
+from casework.models import Person
 from sspf.models import Organisation, SspfGroup, SspfMembership
+from vault.models import DataKey
 
 PASSWORD = "correct-horse-battery"
 
@@ -78,3 +80,13 @@ def totp_code(device, at=None):
     """The code the user's phone shows now (or at ``at``, a Unix time)."""
     totp = pyotp.TOTP(base64.b32encode(device.bin_key).decode())
     return totp.at(time.time() if at is None else at)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    data_key = factory.LazyFunction(DataKey.create)
+    given_names = factory.Faker("first_name", locale="sv_SE")
+    family_name = factory.Faker("last_name", locale="sv_SE")
+    guardians = factory.LazyFunction(list)

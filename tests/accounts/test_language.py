@@ -13,6 +13,11 @@ def test_swedish_is_the_default(client):
     assert swedish("Sign in to Trygg") in content
 
 
+def test_swedish_even_when_the_browser_asks_for_english(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv">' in response.content.decode()
+
+
 def test_english_can_be_chosen_and_sticks(client, worker):
     sign_in(client, worker)
     response = client.post(

@@ -19,7 +19,7 @@ EXPECTED = {
         "accounts.assign_unit_cases",
         "accounts.view_outcome_summaries",
     },
-    "auditor": set(),
+    "auditor": {"audit.view_accessevent", "audit.export_accessevent"},
     "administrator": {
         "auth.view_group",
         "accounts.add_user",

@@ -209,7 +209,7 @@ def test_a_deactivated_user_cannot_sign_in(client, worker):
 def test_failures_are_counted_once_each_under_a_lock(worker, rf):
     request = rf.post(LOGIN)
     for _attempt in range(3):
-        services.user_register_failure(user=worker, request=request, action="test")
+        services.user_register_failure(user=worker, request=request, action="sign_in_failed")
     worker.refresh_from_db()
     assert worker.failed_sign_in_count == 3
 

@@ -10,9 +10,10 @@ import uuid
 import pytest
 from django.http import HttpResponse
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from accounts import access
+from config import urls as project_urls
 from tests.conftest import sign_in
 from tests.factories import totp_device_for
 
@@ -145,7 +146,7 @@ def undeclared_view(request):
 
 urlpatterns = [
     path("undeclared/", undeclared_view, name="undeclared"),
-    path("", include("accounts.urls")),
+    *project_urls.urlpatterns,
 ]
 
 

@@ -17,6 +17,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Keep these out of the database backup and out of version control. To rotate, "
             "append the new version to MASTER_KEYS (comma-separated), restart, then run "
-            "`manage.py rotate_keys`. BLIND_INDEX_KEY is set once: changing it needs "
-            "`manage.py rebuild_blind_indexes`."
+            "`manage.py rotate_keys`. BLIND_INDEX_KEY is set once: after changing it, "
+            "run `manage.py rebuild_blind_indexes`."
         )

@@ -1,0 +1,123 @@
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Far enough apart for any real search, near enough that a date turned into
+# midnight in Stockholm and then UTC can never overflow.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AccessEventSearchForm(forms.Form):
+    """The auditor's search. Dates are whole days in the local time zone (Europe/Stockholm).
+
+    A person is searched by identity number only in a POST (the number must
+    not reach a URL, the browser history or a proxy's log); the result page
+    carries the person's pseudonymous ``person`` ref instead. Without a
+    ``person_lookup`` (AUDIT_PERSON_LOOKUP unset) the number field is absent.
+    """
+
+    username = forms.CharField(label=_("Username"), max_length=150, required=False)
+    identity_number = forms.CharField(
+        label=_("Personal identity number"),
+        max_length=20,
+        required=False,
+        help_text=_("Personnummer or samordningsnummer. Finds the events about that person."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    person = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    date_from = forms.DateField(label=_("From date"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("To date"), required=False, widget=_date_input())
+    flagged = forms.BooleanField(
+        label=_("Only flagged events (files opened outside the user's assignment)"),
+        required=False,
+    )
+
+    def __init__(self, data=None, *, person_lookup=None, identity_number_allowed=False):
+        if data is not None and not identity_number_allowed:
+            data = data.copy()
+            data.pop("identity_number", None)
+        super().__init__(data)
+        self.person_lookup = person_lookup
+        self.person_ref = None
+        self.person_not_found = False
+        if person_lookup is None:
+            del self.fields["identity_number"]
+
+    def _clean_date(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
+            )
+        return value
+
+    def clean_date_from(self):
+        return self._clean_date("date_from")
+
+    def clean_date_to(self):
+        return self._clean_date("date_to")
+
+    def clean_identity_number(self):
+        number = self.cleaned_data.get("identity_number", "").strip()
+        if number:
+            try:
+                found = self.person_lookup(number)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+            self.person_ref = found
+            # Said no more plainly than "no events": whether a person is
+            # registered at all is itself sensitive.
+            self.person_not_found = found is None
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The to date must be on or after the from date."))
+        if self.person_ref is None and not cleaned.get("identity_number"):
+            self.person_ref = cleaned.get("person")
+        return cleaned
+
+    def search_filters(self):
+        """Keyword arguments for selectors.access_events_search."""
+        data = self.cleaned_data
+        since = until = None
+        if data.get("date_from"):
+            since = timezone.make_aware(datetime.combine(data["date_from"], time.min))
+        if data.get("date_to"):
+            # Up to the end of that day: the next midnight, exclusive.
+            until = timezone.make_aware(
+                datetime.combine(data["date_to"] + timedelta(days=1), time.min)
+            )
+        return {
+            "actor_username": data.get("username") or None,
+            "person_ref": self.person_ref,
+            "since": since,
+            "until": until,
+            "flagged": True if data.get("flagged") else None,
+        }
+
+    def query_string(self):
+        """The valid search as a query string, identity number replaced by the person ref."""
+        data = self.cleaned_data
+        query = QueryDict(mutable=True)
+        if data.get("username"):
+            query["username"] = data["username"]
+        if self.person_ref is not None:
+            query["person"] = str(self.person_ref)
+        for name in ("date_from", "date_to"):
+            if data.get(name):
+                query[name] = data[name].isoformat()
+        if data.get("flagged"):
+            query["flagged"] = "on"
+        return query.urlencode()

@@ -1,0 +1,182 @@
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import access_event_record
+from casework.identity_numbers import parse_identity_number
+from casework.models import Person, identity_number_index
+from casework.selectors import OPENED_WITH_REASON, PersonAccess
+from vault.models import DataKey
+
+PERSON_OBJECT = "casework.person"
+EDITABLE_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "address",
+    "guardians",
+    "district",
+    "protected_identity",
+)
+
+
+class PersonError(Exception):
+    """A refused change; ``field`` names the form field, ``message`` is for the user."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _set_identity_number(person, raw):
+    if not raw:
+        person.identity_number = ""
+        person.identity_number_index = None
+        return
+    number = parse_identity_number(raw)
+    index = identity_number_index(number.digits12)
+    duplicate = Person.objects.filter(identity_number_index=index).exclude(pk=person.pk)
+    if duplicate.exists():
+        raise PersonError(
+            _("A person with this identity number is already registered. Search for them."),
+            field="identity_number",
+        )
+    person.identity_number = number.digits12
+    person.identity_number_index = index
+    if person.date_of_birth is None:
+        person.date_of_birth = number.birth_date
+    elif person.date_of_birth != number.birth_date:
+        raise PersonError(
+            _("The date of birth does not match the identity number."), field="date_of_birth"
+        )
+
+
+def person_register(*, by, request=None, identity_number="", **values):
+    """Register a person under a new data key of their own.
+
+    Side effects: a data key, the person row and its history row, name
+    tokens, an access-log event.
+    """
+    with transaction.atomic():
+        person = Person(
+            data_key=DataKey.create(),
+            responsible_unit=by.unit,
+            created_by=by,
+            **{name: values.get(name) for name in EDITABLE_FIELDS if name in values},
+        )
+        if person.guardians is None:
+            person.guardians = []
+        _set_identity_number(person, identity_number)
+        person._history_user = by
+        person.save()
+        person.refresh_name_tokens()
+        access_event_record(
+            action="create",
+            request=request,
+            actor=by,
+            object_type=PERSON_OBJECT,
+            object_id=str(person.pk),
+            person_ref=person.pk,
+        )
+    return person
+
+
+def person_update(*, person, by, request=None, identity_number=None, **values):
+    """Change a person's details.
+
+    Side effects: the row and a history row, name tokens, an access-log
+    event naming the changed fields (not their values). Returns the names
+    of the changed fields; nothing is written when nothing changed.
+    """
+    with transaction.atomic():
+        # Lock the row: two workers editing at once must not both win.
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        changed = []
+        for name in EDITABLE_FIELDS:
+            if name in values and getattr(locked, name) != values[name]:
+                setattr(locked, name, values[name])
+                changed.append(name)
+        if identity_number is not None:
+            normalised = parse_identity_number(identity_number).digits12 if identity_number else ""
+            if normalised != (locked.identity_number or ""):
+                _set_identity_number(locked, identity_number)
+                changed.append("identity_number")
+        if not changed:
+            return []
+        locked._history_user = by
+        locked.save()
+        if {"given_names", "family_name"} & set(changed):
+            locked.refresh_name_tokens()
+        access_event_record(
+            action="change",
+            request=request,
+            actor=by,
+            object_type=PERSON_OBJECT,
+            object_id=str(locked.pk),
+            person_ref=locked.pk,
+            detail=",".join(changed),
+        )
+    return changed
+
+
+def person_record_view(*, person, by, request, access):
+    """Log that a file was opened; flagged when outside the user's assignment."""
+    reason = ""
+    if access is PersonAccess.WITH_REASON:
+        reason = request.session[OPENED_WITH_REASON][str(person.pk)]["reason"]
+    access_event_record(
+        action="view",
+        request=request,
+        actor=by,
+        object_type=PERSON_OBJECT,
+        object_id=str(person.pk),
+        person_ref=person.pk,
+        reason=reason,
+        flagged=access is PersonAccess.WITH_REASON,
+    )
+
+
+def person_open_with_reason(*, person, by, request, reason):
+    """Open a file outside one's assignment, for a while, with a stated reason.
+
+    Side effects: a note in the session, a flagged access-log event.
+    """
+    opened = request.session.get(OPENED_WITH_REASON, {})
+    opened[str(person.pk)] = {
+        "expires": time.time() + settings.OPENED_WITH_REASON_MINUTES * 60,
+        "reason": reason,
+    }
+    request.session[OPENED_WITH_REASON] = opened
+    access_event_record(
+        action="open_with_reason",
+        request=request,
+        actor=by,
+        object_type=PERSON_OBJECT,
+        object_id=str(person.pk),
+        person_ref=person.pk,
+        reason=reason,
+        flagged=True,
+    )
+
+
+def person_erase(*, person, by, request=None):
+    """Crypto-shred a person's data (retention, or a court order).
+
+    Side effects: the data key is destroyed, blind indexes dropped, an
+    access-log event. Nothing of the person can be read afterwards.
+    """
+    with transaction.atomic():
+        person._history_user = by
+        person.erase()
+        access_event_record(
+            action="erase",
+            request=request,
+            actor=by,
+            object_type=PERSON_OBJECT,
+            object_id=str(person.pk),
+            person_ref=person.pk,
+        )

@@ -1,0 +1,248 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import roles_required, verified
+from accounts.roles import Role
+from audit.models import Reason
+from audit.services import access_event_record
+from casework import selectors, services
+from casework.forms import GuardianFormSet, OpenWithReasonForm, PersonForm, PersonSearchForm
+from casework.selectors import PersonAccess
+
+
+def _person_for_request(request, pk):
+    """Load a person through the access rules; a refusal is logged, then 404."""
+    try:
+        return selectors.person_get_for_user(user=request.user, pk=pk, session=request.session)
+    except Http404:
+        access_event_record(
+            action="access_denied",
+            request=request,
+            actor=request.user,
+            object_type=services.PERSON_OBJECT,
+            object_id=str(pk),
+            outcome="denied",
+        )
+        raise
+
+
+def _looks_like_identity_number(text):
+    digits = [ch for ch in text if ch.isdigit()]
+    return len(digits) >= 10 and all(ch.isdigit() or ch in " -+" for ch in text.strip())
+
+
+@roles_required(Role.SOCIAL_WORKER)
+@require_http_methods(["GET", "POST"])
+def person_search(request):
+    # POST, never GET: a name or number typed here must not end up in a URL,
+    # the browser history or a proxy's log.
+    form = PersonSearchForm(request.POST or None)
+    results, outside = None, None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["q"]
+        if _looks_like_identity_number(text):
+            try:
+                person = selectors.person_find_by_identity_number(text)
+            except ValidationError as error:
+                form.add_error("q", error)
+            else:
+                access = (
+                    selectors.person_access_for_user(user=request.user, person=person)
+                    if person
+                    else PersonAccess.NONE
+                )
+                results = [person] if access is PersonAccess.ASSIGNED else []
+                # Someone else's person: say they exist, open only with a reason.
+                outside = person if access is PersonAccess.NEEDS_REASON else None
+                if person is not None and access is not PersonAccess.NONE:
+                    access_event_record(
+                        action="search",
+                        request=request,
+                        actor=request.user,
+                        object_type=services.PERSON_OBJECT,
+                        object_id=str(person.pk),
+                        person_ref=person.pk,
+                    )
+        else:
+            results = list(selectors.persons_search_for_user(user=request.user, text=text))
+    return render(
+        request,
+        "casework/person_search.html",
+        {"form": form, "results": results, "outside": outside},
+    )
+
+
+def _person_values(form, guardian_formset):
+    values = {
+        name: form.cleaned_data[name]
+        for name in (
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "address",
+            "district",
+            "protected_identity",
+        )
+    }
+    values["guardians"] = [
+        {key: value for key, value in guardian.cleaned_data.items() if value}
+        for guardian in guardian_formset
+        if guardian.cleaned_data
+    ]
+    return values
+
+
+def _apply_service_error(form, error):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@roles_required(Role.SOCIAL_WORKER)
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = PersonForm(request.POST or None)
+    guardians = GuardianFormSet(request.POST or None, prefix="guardian")
+    if request.method == "POST" and form.is_valid() and guardians.is_valid():
+        try:
+            person = services.person_register(
+                by=request.user,
+                request=request,
+                identity_number=form.cleaned_data["identity_number"],
+                **_person_values(form, guardians),
+            )
+        except services.PersonError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("The person is registered."))
+            return redirect("casework:person-detail", pk=person.pk)
+    return render(
+        request,
+        "casework/person_form.html",
+        {"form": form, "guardians": guardians, "person": None},
+    )
+
+
+def _history_entries(person):
+    """Who changed what and when; field names only, values stay in the file."""
+    records = list(person.history.select_related("history_user").order_by("-history_date")[:50])
+    entries = []
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        changed = []
+        if previous is not None and record.history_type == "~":
+            changed = [
+                str(person._meta.get_field(change.field).verbose_name)
+                for change in record.diff_against(previous).changes
+            ]
+        entries.append({"record": record, "changed": changed})
+    return entries
+
+
+# Object pages answer 404, not 403, to anyone who may not see the object:
+# a guessed id must not confirm that a person exists.
+@verified
+@require_http_methods(["GET"])
+def person_detail(request, pk):
+    person, access = _person_for_request(request, pk)
+    if access is PersonAccess.NEEDS_REASON:
+        return redirect("casework:person-open", pk=person.pk)
+    services.person_record_view(person=person, by=request.user, request=request, access=access)
+    return render(
+        request,
+        "casework/person_detail.html",
+        {
+            "person": person,
+            "opened_with_reason": access is PersonAccess.WITH_REASON,
+            "history": _history_entries(person),
+            "can_edit": access is PersonAccess.ASSIGNED,
+        },
+    )
+
+
+@verified
+@require_http_methods(["GET", "POST"])
+def person_open(request, pk):
+    person, access = _person_for_request(request, pk)
+    if access is PersonAccess.ASSIGNED:
+        return redirect("casework:person-detail", pk=person.pk)
+    form = OpenWithReasonForm(request.POST or None, reason_choices=Reason.stated_choices())
+    if request.method == "POST" and form.is_valid():
+        services.person_open_with_reason(
+            person=person, by=request.user, request=request, reason=form.cleaned_data["reason"]
+        )
+        return redirect("casework:person-detail", pk=person.pk)
+    return render(request, "casework/person_open.html", {"form": form, "person": person})
+
+
+def _latest_history_id(person):
+    latest = person.history.order_by("-history_date").values_list("history_id", flat=True)
+    return str(latest.first() or "")
+
+
+@verified
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person, access = _person_for_request(request, pk)
+    if access is not PersonAccess.ASSIGNED:
+        # Opening with a reason lets one read a file, not change it.
+        return redirect("casework:person-detail", pk=person.pk)
+    initial = {
+        "identity_number": person.identity_number or "",
+        "given_names": person.given_names,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth,
+        "gender": person.gender,
+        "address": person.address,
+        "district": person.district,
+        "protected_identity": person.protected_identity,
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    guardians = GuardianFormSet(
+        request.POST or None, initial=person.guardians or [], prefix="guardian"
+    )
+    seen = request.POST.get("seen_version", _latest_history_id(person))
+    conflict = None
+    if request.method == "POST" and form.is_valid() and guardians.is_valid():
+        latest = person.history.order_by("-history_date").select_related("history_user").first()
+        if latest is not None and str(latest.history_id) != seen:
+            # Someone saved in between: keep what this user typed, say who.
+            conflict = latest
+            form.add_error(
+                None,
+                _(
+                    "%(user)s changed this file at %(time)s while you were editing. Your "
+                    "changes are not saved; check the file and save again."
+                )
+                % {
+                    "user": latest.history_user or _("Someone"),
+                    "time": timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        else:
+            try:
+                services.person_update(
+                    person=person,
+                    by=request.user,
+                    request=request,
+                    identity_number=form.cleaned_data["identity_number"],
+                    **_person_values(form, guardians),
+                )
+            except services.PersonError as error:
+                _apply_service_error(form, error)
+            else:
+                messages.success(request, _("The changes are saved."))
+                return redirect("casework:person-detail", pk=person.pk)
+    return render(
+        request,
+        "casework/person_form.html",
+        {
+            "form": form,
+            "guardians": guardians,
+            "person": person,
+            "seen_version": _latest_history_id(person) if conflict else seen,
+        },
+    )

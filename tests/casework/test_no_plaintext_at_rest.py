@@ -1,0 +1,95 @@
+"""Non-negotiable 1: the database, history tables included, holds no personal data in clear.
+
+Seed the demo data and more generated persons, change and erase some so
+history has rows, dump the whole database (pg_dump on PostgreSQL, iterdump
+on SQLite) and search it for every name, identity number, address and
+guardian detail that went in.
+"""
+
+import base64
+import re
+
+import pytest
+from faker import Faker
+
+from accounts.demo import demo_seed
+from casework.demo import DEMO_PERSONS, demo_persons_seed, identity_number
+from casework.identity_numbers import parse_identity_number
+from casework.models import Person
+from casework.services import person_erase, person_register, person_update
+from tests.dump import database_dump
+
+
+def spellings(number):
+    digits12 = parse_identity_number(number).digits12
+    return {
+        digits12,
+        f"{digits12[:8]}-{digits12[8:]}",
+        digits12[2:],
+        f"{digits12[2:8]}-{digits12[8:]}",
+    }
+
+
+def occurs(text, dump):
+    # Whole words only: "Berg" inside base64 noise or "Bergsjön" is not a leak.
+    return re.search(rf"(?<![\w+/]){re.escape(text)}(?![\w+/])", dump) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, django_user_model):
+    settings.DEBUG = True
+    seeded_staff = demo_seed()
+    # What staff and organisation already put there in clear (staff names,
+    # districts) is not personal data of the persons; measured, not assumed.
+    baseline = database_dump()
+    demo_persons_seed()
+
+    fake = Faker("sv_SE")
+    fake.seed_instance(20261121)
+    worker = next(item.user for item in seeded_staff if item.user.username == "socialsekreterare")
+    secrets = set()
+    generated = []
+    for n in range(25):
+        born = fake.date_between(start_date="-14y", end_date="-8y")
+        number = identity_number(born, 100 + n)
+        person = person_register(
+            by=worker,
+            identity_number=number,
+            given_names=fake.first_name(),
+            family_name=fake.last_name(),
+            address=fake.street_address(),
+            guardians=[{"name": fake.name(), "phone": fake.phone_number(), "email": fake.email()}],
+        )
+        generated.append(person)
+        secrets |= spellings(number)
+        secrets |= {person.given_names, person.family_name, person.address}
+        secrets |= {value for guardian in person.guardians for value in guardian.values()}
+    # History rows for changes and for an erasure.
+    for person in generated[:5]:
+        new_name = fake.last_name() + "sson"
+        person_update(person=Person.objects.get(pk=person.pk), by=worker, family_name=new_name)
+        secrets.add(new_name)
+    person_erase(person=Person.objects.get(pk=generated[5].pk), by=worker)
+
+    for given, family, born, serial, coordination, district, guardians in DEMO_PERSONS:
+        secrets |= {given, family, *guardians}
+        secrets |= spellings(identity_number(born, serial, coordination))
+        secrets.add(f"{district}svägen {serial % 40 + 1}, lgh {1000 + serial}")
+
+    # Second factors: TOTP seeds (hex as stored by django-otp, base32 as in
+    # the app) and backup codes.
+    for item in seeded_staff:
+        base32 = item.otpauth_uri.split("secret=")[1].split("&")[0]
+        secrets |= {base32, base64.b32decode(base32).hex(), *item.backup_codes}
+
+    dump = database_dump()
+    assert "casework_historicalperson" in dump or "historicalperson" in dump.lower()
+    assert Person.history.count() >= 30
+    leaks = sorted(
+        secret
+        for secret in secrets
+        if len(secret) >= 4 and occurs(secret, dump) and not occurs(secret, baseline)
+    )
+    assert leaks == []
+    # The test must be able to see a leak: the dump does contain staff names.
+    assert occurs(worker.last_name, dump)
