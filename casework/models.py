@@ -132,6 +132,11 @@ class Person(models.Model):
         return str(self.id)[:8].upper()
 
     @property
+    def identity_number_display(self):
+        number = self.identity_number
+        return f"{number[:8]}-{number[8:]}" if number else ""
+
+    @property
     def full_name(self):
         return f"{self.given_names} {self.family_name}".strip()
 

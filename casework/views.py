@@ -191,7 +191,7 @@ def person_edit(request, pk):
         # Opening with a reason lets one read a file, not change it.
         return redirect("casework:person-detail", pk=person.pk)
     initial = {
-        "identity_number": person.identity_number or "",
+        "identity_number": person.identity_number_display,
         "given_names": person.given_names,
         "family_name": person.family_name,
         "date_of_birth": person.date_of_birth,
