@@ -22,6 +22,15 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS = {
     Role.SOCIAL_WORKER: {
         "accounts.view_district",
+        "casework.view_person_file",
+        "casework.register_person",
+        "casework.view_under15report",
+        "casework.register_report",
+        "casework.work_report",
+        "casework.view_contact",
+        "casework.add_contact",
+        "casework.view_journalentry",
+        "casework.write_journal",
     },
     Role.SSPF_MEMBER: {
         "accounts.view_district",
@@ -32,6 +41,8 @@ ROLE_PERMISSIONS = {
         "accounts.view_unit",
         "accounts.assign_unit_cases",
         "accounts.view_outcome_summaries",
+        "casework.view_under15report",
+        "casework.assign_report",
     },
     Role.AUDITOR: {
         "audit.view_accessevent",

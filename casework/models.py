@@ -9,9 +9,12 @@ import unicodedata
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import District, Unit
@@ -190,3 +193,352 @@ class PersonNameToken(models.Model):
 
     def __str__(self):
         return "name token"
+
+
+# --- Under-15 reports ("snabb reaktion") -------------------------------------
+
+
+class OffenceCategory(models.TextChoices):
+    VIOLENCE = "violence", _("Violence")
+    THREAT = "threat", _("Threat")
+    ROBBERY = "robbery", _("Robbery")
+    THEFT = "theft", _("Theft")
+    DRUGS = "drugs", _("Drugs")
+    WEAPONS = "weapons", _("Weapons")
+    VANDALISM = "vandalism", _("Vandalism / graffiti")
+    TRAFFIC = "traffic", _("Traffic / moped")
+    SEXUAL = "sexual", _("Sexual offence")
+    OTHER = "other", _("Other")
+
+
+class ReportState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROTECTION_ASSESSED = "protection_assessed", _("Protection assessed")
+    FIRST_CONTACT = "first_contact", _("First contact made")
+    ASSESSED = "assessed", _("Initial assessment made")
+    INVESTIGATING = "investigating", _("Investigating")
+    CLOSED = "closed", _("Closed")
+
+
+class AssessmentDecision(models.TextChoices):
+    OPEN_INVESTIGATION = "open_investigation", _("Open an investigation")
+    NO_INVESTIGATION = "no_investigation", _("No investigation")
+    REFER_SSPF = "refer_sspf", _("Refer to SSPF")
+    REFER_SUPPORT = "refer_support", _("Refer to support or leisure activities")
+
+
+class CloseReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate report")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    ALREADY_OPEN = "already_open", _("Already an open case")
+    NO_INVESTIGATION = "no_investigation", _("No investigation needed")
+    REFERRED = "referred", _("Referred elsewhere")
+    INVESTIGATION_DONE = "investigation_done", _("Investigation completed")
+
+
+# Closing straight from "received" needs one of these (DESIGN.md).
+EARLY_CLOSE_REASONS = {CloseReason.DUPLICATE, CloseReason.MOVED_AWAY, CloseReason.ALREADY_OPEN}
+LATER_CLOSE_REASONS = {
+    CloseReason.NO_INVESTIGATION,
+    CloseReason.REFERRED,
+    CloseReason.INVESTIGATION_DONE,
+}
+OPEN_STATES = [state for state in ReportState if state != ReportState.CLOSED]
+
+
+class Under15Report(ConcurrentTransitionMixin, models.Model):
+    """A police report about a child under 15, from receipt to the reaction and on.
+
+    Categorical columns (offence, district, dates, decision, state) are plain
+    so statistics never decrypt; the police reference and free text are
+    encrypted under the person's data key.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="under15_reports", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="under15_reports", verbose_name=_("unit")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_under15_reports",
+        verbose_name=_("assigned to"),
+    )
+    police_reference = EncryptedTextField(
+        _("police reference"), key="person.data_key", max_length=50, null=True
+    )
+    offence_category = models.CharField(
+        _("offence"), max_length=20, choices=OffenceCategory.choices
+    )
+    offence_date = models.DateField(_("offence date"))
+    received_at = models.DateTimeField(_("report received"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    # Whole years at the offence, kept for statistics (never decrypt to count).
+    age_at_offence = models.PositiveSmallIntegerField(_("age at the offence"))
+    summary = EncryptedTextField(
+        _("summary"), key="person.data_key", blank=True, null=True, max_length=5000
+    )
+    linked_report = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_reports",
+        verbose_name=_("linked to report"),
+    )
+
+    state = FSMField(
+        _("state"), default=ReportState.RECEIVED, choices=ReportState.choices, protected=True
+    )
+    protection_needed = models.BooleanField(_("immediate protection need"), null=True)
+    protection_assessed_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    reaction_time = models.DurationField(_("reaction time"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=30, choices=AssessmentDecision.choices, blank=True
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    investigation_started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=30, choices=CloseReason.choices, blank=True
+    )
+    # Who moved the case last and when: what a refused transition tells the user.
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TrackedManager()
+    history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
+
+    class Meta:
+        verbose_name = _("under-15 report")
+        verbose_name_plural = _("under-15 reports")
+        base_manager_name = "objects"
+        default_permissions = ("view",)
+        permissions = [
+            ("register_report", _("Can register an under-15 report")),
+            ("work_report", _("Can record steps in an under-15 report")),
+            ("assign_report", _("Can assign under-15 reports")),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="casework_u15_unit_state"),
+            models.Index(fields=["assigned_to", "state"], name="casework_u15_assignee_state"),
+            models.Index(fields=["person", "state"], name="casework_u15_person_state"),
+        ]
+
+    def __str__(self):
+        return f"Report {self.reference}"
+
+    @property
+    def reference(self):
+        return str(self.id)[:8].upper()
+
+    @property
+    def is_open(self):
+        return self.state != ReportState.CLOSED
+
+    def _moved(self, by, at):
+        self.state_changed_by = by
+        self.state_changed_at = at
+
+    # Conditions: pure predicates on the report.
+    def has_decision(self):
+        return bool(self.decision)
+
+    def decided_to_investigate(self):
+        return self.decision == AssessmentDecision.OPEN_INVESTIGATION
+
+    def has_early_close_reason(self):
+        return self.close_reason in EARLY_CLOSE_REASONS
+
+    def may_close_after_assessment(self):
+        if self.state == ReportState.ASSESSED and self.decided_to_investigate():
+            return False  # the decision was to investigate: start it, or change it
+        return self.close_reason in LATER_CLOSE_REASONS
+
+    # Transitions: they change fields on the report and nothing else.
+    @transition(
+        field=state,
+        source=ReportState.RECEIVED,
+        target=ReportState.PROTECTION_ASSESSED,
+        permission="casework.work_report",
+    )
+    def assess_protection(self, *, by, at, protection_needed):
+        self.protection_needed = protection_needed
+        self.protection_assessed_at = at
+        self._moved(by, at)
+
+    @transition(
+        field=state,
+        source=ReportState.PROTECTION_ASSESSED,
+        target=ReportState.FIRST_CONTACT,
+        permission="casework.work_report",
+    )
+    def record_first_contact(self, *, by, at):
+        self.first_contact_at = at
+        self.reaction_time = at - self.received_at
+        self._moved(by, at)
+
+    @transition(
+        field=state,
+        source=ReportState.FIRST_CONTACT,
+        target=ReportState.ASSESSED,
+        permission="casework.work_report",
+        conditions=[has_decision],
+    )
+    def record_assessment(self, *, by, at):
+        self.assessed_at = at
+        self._moved(by, at)
+
+    @transition(
+        field=state,
+        source=ReportState.ASSESSED,
+        target=ReportState.INVESTIGATING,
+        permission="casework.work_report",
+        conditions=[decided_to_investigate],
+    )
+    def start_investigation(self, *, by, at):
+        self.investigation_started_at = at
+        self._moved(by, at)
+
+    @transition(
+        field=state,
+        source=ReportState.RECEIVED,
+        target=ReportState.CLOSED,
+        permission="casework.work_report",
+        conditions=[has_early_close_reason],
+    )
+    def close_on_receipt(self, *, by, at):
+        self.closed_at = at
+        self._moved(by, at)
+
+    @transition(
+        field=state,
+        source=[ReportState.ASSESSED, ReportState.INVESTIGATING],
+        target=ReportState.CLOSED,
+        permission="casework.work_report",
+        conditions=[may_close_after_assessment],
+    )
+    def close(self, *, by, at):
+        self.closed_at = at
+        self._moved(by, at)
+
+
+# --- Contacts and journal, shared by every programme's cases ------------------
+
+
+class ContactKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    PHONE = "phone", _("Phone call")
+    HOME_VISIT = "home_visit", _("Home visit")
+    DIGITAL = "digital", _("Digital meeting")
+    SCHOOL_MEETING = "school_meeting", _("School meeting")
+    NETWORK_MEETING = "network_meeting", _("Network meeting")
+
+
+class CaseRecord(models.Model):
+    """What contacts and journal entries share: the case they belong to (any
+    programme's case model) and the person whose data key seals them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    case_id = models.UUIDField()
+    case = GenericForeignKey("case_type", "case_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TrackedManager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+
+class Contact(CaseRecord):
+    occurred_at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices)
+    participants = EncryptedTextField(
+        _("participants"), key="person.data_key", max_length=1000, null=True, blank=True
+    )
+
+    history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
+
+    class Meta(CaseRecord.Meta):
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        default_permissions = ("view", "add")
+        indexes = [models.Index(fields=["case_type", "case_id"], name="casework_contact_case")]
+
+    def __str__(self):
+        return f"Contact {str(self.id)[:8]}"
+
+
+class JournalState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+
+
+class JournalEntry(ConcurrentTransitionMixin, CaseRecord):
+    """A journal note: a draft until signed; a signed note is never edited,
+    a correction is a new entry that points to it."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="journal_entries"
+    )
+    text = EncryptedTextField(_("note"), key="person.data_key", max_length=20000, null=True)
+    state = FSMField(default=JournalState.DRAFT, choices=JournalState.choices, protected=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
+
+    class Meta(CaseRecord.Meta):
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        default_permissions = ("view",)
+        permissions = [("write_journal", _("Can write and sign journal entries"))]
+        indexes = [models.Index(fields=["case_type", "case_id"], name="casework_journal_case")]
+
+    def __str__(self):
+        return f"Journal entry {str(self.id)[:8]}"
+
+    @property
+    def is_signed(self):
+        return self.state == JournalState.SIGNED
+
+    @transition(
+        field=state,
+        source=JournalState.DRAFT,
+        target=JournalState.SIGNED,
+        permission="casework.write_journal",
+    )
+    def sign(self, *, by, at):
+        self.signed_by = by
+        self.signed_at = at

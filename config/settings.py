@@ -300,6 +300,16 @@ HEALTH_CHECKS = [
     "accounts.health.database_responds",
     "vault.health.key_ring_opens_the_data",
 ]
+# Under-15 reports: the Gothenburg method's targets and the legal limits.
+UNDER15_PROTECTION_HOURS = envint("UNDER15_PROTECTION_HOURS", 24, minimum=1)
+UNDER15_FIRST_CONTACT_DAYS = envint("UNDER15_FIRST_CONTACT_DAYS", 7, minimum=1)
+UNDER15_ASSESSMENT_DAYS = envint("UNDER15_ASSESSMENT_DAYS", 14, minimum=1)
+UNDER15_INVESTIGATION_MONTHS = envint("UNDER15_INVESTIGATION_MONTHS", 4, minimum=1)
+# The last quarter of a step's window counts as "due soon".
+UNDER15_DUE_SOON_SHARE = 0.25
+UNDER15_MAX_AGE = 15
+REPORTS_PER_PAGE = 25
+
 # A file opened outside one's assignment stays open this long after the reason.
 OPENED_WITH_REASON_MINUTES = envint("OPENED_WITH_REASON_MINUTES", 60, minimum=1)
 PERSON_SEARCH_LIMIT = 50

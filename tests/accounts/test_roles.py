@@ -11,13 +11,26 @@ pytestmark = pytest.mark.django_db
 # nobody but the administrator manages users and groups; the auditor and
 # the administrator get nothing that could lead to case content.
 EXPECTED = {
-    "social_worker": {"accounts.view_district"},
+    "social_worker": {
+        "accounts.view_district",
+        "casework.view_person_file",
+        "casework.register_person",
+        "casework.view_under15report",
+        "casework.register_report",
+        "casework.work_report",
+        "casework.view_contact",
+        "casework.add_contact",
+        "casework.view_journalentry",
+        "casework.write_journal",
+    },
     "sspf_member": {"accounts.view_district", "sspf.view_sspfgroup"},
     "unit_manager": {
         "accounts.view_district",
         "accounts.view_unit",
         "accounts.assign_unit_cases",
         "accounts.view_outcome_summaries",
+        "casework.view_under15report",
+        "casework.assign_report",
     },
     "auditor": {"audit.view_accessevent", "audit.export_accessevent"},
     "administrator": {

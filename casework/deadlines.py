@@ -1,0 +1,99 @@
+"""Deadlines of an under-15 report, in Swedish local time.
+
+The protection assessment is due a fixed number of hours after the report
+arrived (24 h is 24 h, across a clock change). Day and month limits are
+calendar limits: seven days after 10:00 on the Saturday before the clocks
+change is 10:00 local time the next Saturday. Reaction time is the real
+elapsed time from report to first contact.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import ReportState
+
+
+def _local(moment):
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+
+
+def _same_wall_clock(local, naive):
+    # Re-attach the zone to a wall-clock time; a time that does not exist
+    # (spring forward) moves on by the gap, an ambiguous one takes the first.
+    zone = local.tzinfo
+    candidate = naive.replace(tzinfo=zone, fold=0)
+    round_trip = candidate.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != naive:
+        return round_trip
+    return candidate
+
+
+def add_local_days(moment, days):
+    local = _local(moment)
+    return _same_wall_clock(local, local.replace(tzinfo=None) + timedelta(days=days))
+
+
+def add_local_months(moment, months):
+    local = _local(moment)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    naive = local.replace(tzinfo=None, year=year, month=month, day=day)
+    return _same_wall_clock(local, naive)
+
+
+STEP_LABELS = {
+    ReportState.RECEIVED: _("Protection assessment"),
+    ReportState.PROTECTION_ASSESSED: _("First contact"),
+    ReportState.FIRST_CONTACT: _("Initial assessment"),
+    ReportState.INVESTIGATING: _("Investigation"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    step: str
+    starts_at: datetime
+    due_at: datetime
+    now: datetime
+
+    @property
+    def remaining(self):
+        return self.due_at - self.now
+
+    @property
+    def is_overdue(self):
+        return self.now > self.due_at
+
+    @property
+    def is_due_soon(self):
+        # The last quarter of the window (the last six hours of a day, the
+        # last two days of a week) counts as due soon.
+        window = self.due_at - self.starts_at
+        return not self.is_overdue and self.remaining <= window * settings.UNDER15_DUE_SOON_SHARE
+
+
+def report_deadline(report, now=None):
+    """The deadline of the report's current step, or None when no clock runs."""
+    now = now or timezone.now()
+    received = report.received_at
+    state = report.state
+    if state == ReportState.RECEIVED:
+        due = received + timedelta(hours=settings.UNDER15_PROTECTION_HOURS)
+        start = received
+    elif state == ReportState.PROTECTION_ASSESSED:
+        due, start = add_local_days(received, settings.UNDER15_FIRST_CONTACT_DAYS), received
+    elif state == ReportState.FIRST_CONTACT:
+        due, start = add_local_days(received, settings.UNDER15_ASSESSMENT_DAYS), received
+    elif state == ReportState.INVESTIGATING:
+        start = report.investigation_started_at
+        due = add_local_months(start, settings.UNDER15_INVESTIGATION_MONTHS)
+    else:
+        return None
+    return Deadline(step=str(STEP_LABELS[state]), starts_at=start, due_at=due, now=now)
