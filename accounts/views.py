@@ -196,6 +196,13 @@ def start(request):
     if Role.ADMINISTRATOR in roles:
         context["locked_users"] = selectors.users_locked_out()
         context["user_counts"] = selectors.user_count_by_role()
+    # Programme apps contribute panels (START_PAGE_PANELS) so that accounts
+    # does not depend on them.
+    context["panels"] = [
+        panel
+        for panel in (import_string(path)(request) for path in settings.START_PAGE_PANELS)
+        if panel
+    ]
     return render(request, "accounts/start.html", context)
 
 

@@ -328,6 +328,9 @@ if AUDIT_ALLOW_MAINTENANCE and not DEBUG:
         "unset it in production."
     )
 
+# Each returns a dict with "template" (and its context) or None, for the start page.
+START_PAGE_PANELS = ["casework.start.worker_panel", "casework.start.manager_panel"]
+
 # Each is a dotted path to a callable(stdout=...) that adds demo data.
 DEMO_SEEDERS = ["casework.demo.demo_persons_seed"]
 

@@ -1,0 +1,214 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District
+from casework.identity_numbers import parse_identity_number
+from casework.models import (
+    EARLY_CLOSE_REASONS,
+    LATER_CLOSE_REASONS,
+    AssessmentDecision,
+    CloseReason,
+    ContactKind,
+    OffenceCategory,
+    ReportState,
+)
+from casework.report_services import age_in_years
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _not_in_future(value, message):
+    if value and value > timezone.now():
+        raise ValidationError(message)
+    return value
+
+
+class ReportRegistrationForm(forms.Form):
+    identity_number = forms.CharField(
+        label=_("Personal identity number"),
+        max_length=20,
+        help_text=_("YYYYMMDD-NNNN. The person is found, or registered if new."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    given_names = forms.CharField(
+        label=_("Given names"),
+        max_length=200,
+        required=False,
+        help_text=_("Only needed when the person is not registered yet."),
+    )
+    family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
+    police_reference = forms.CharField(
+        label=_("Police reference"),
+        max_length=50,
+        help_text=_("The diary number of the police report, e.g. 5000-K123456-26."),
+    )
+    offence_category = forms.ChoiceField(label=_("Offence"), choices=OffenceCategory.choices)
+    offence_date = forms.DateField(label=_("Offence date"), widget=DATE_WIDGET)
+    received_at = forms.DateTimeField(
+        label=_("Report received by social services"),
+        input_formats=DATETIME_FORMATS,
+        widget=DATETIME_WIDGET,
+        help_text=_("Starts the clock for the deadlines."),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.filter(is_active=True)
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("What the report says, briefly. Stored encrypted."),
+    )
+    link_to_open_report = forms.BooleanField(
+        label=_("Register anyway, linked to the open report"), required=False
+    )
+
+    def clean_identity_number(self):
+        raw = self.cleaned_data["identity_number"].strip()
+        self.parsed_number = parse_identity_number(raw)
+        return raw
+
+    def clean_offence_date(self):
+        value = self.cleaned_data["offence_date"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The offence date cannot be in the future."))
+        return value
+
+    def clean_received_at(self):
+        return _not_in_future(
+            self.cleaned_data["received_at"], _("The report cannot have arrived in the future.")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        offence_date = cleaned.get("offence_date")
+        received_at = cleaned.get("received_at")
+        number = getattr(self, "parsed_number", None)
+        if offence_date and received_at and timezone.localtime(received_at).date() < offence_date:
+            self.add_error("received_at", _("The report cannot have arrived before the offence."))
+        if number and offence_date:
+            age = age_in_years(number.birth_date, offence_date)
+            if age >= 15:
+                self.add_error(
+                    "identity_number",
+                    _(
+                        "The person was %(age)s at the offence. This workflow is for children "
+                        "under 15; register the matter as an ordinary report of concern."
+                    )
+                    % {"age": age},
+                )
+        return cleaned
+
+
+class ReportStepForm(forms.Form):
+    """One step of the report; the fields depend on the step."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    at = forms.DateTimeField(
+        label=_("When"), input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET
+    )
+
+    def __init__(self, *args, step, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        if step == "assess_protection":
+            self.fields["protection_needed"] = forms.TypedChoiceField(
+                label=_("Is there an immediate need of protection?"),
+                choices=[("yes", _("Yes")), ("no", _("No"))],
+                coerce=lambda value: value == "yes",
+                widget=forms.RadioSelect,
+            )
+        elif step == "record_assessment":
+            self.fields["decision"] = forms.ChoiceField(
+                label=_("Decision"), choices=AssessmentDecision.choices, widget=forms.RadioSelect
+            )
+        elif step in ("close_on_receipt", "close"):
+            allowed = EARLY_CLOSE_REASONS if step == "close_on_receipt" else LATER_CLOSE_REASONS
+            self.fields["close_reason"] = forms.ChoiceField(
+                label=_("Reason for closing"),
+                choices=[(r.value, r.label) for r in CloseReason if r in allowed],
+            )
+        self.fields["at"].label = STEP_TIME_LABELS.get(step, _("When"))
+
+    def clean_at(self):
+        return _not_in_future(self.cleaned_data["at"], _("The time cannot be in the future."))
+
+    def clean_expected_state(self):
+        value = self.cleaned_data["expected_state"]
+        if value not in ReportState.values:
+            raise ValidationError(_("Reload the page and try again."))
+        return value
+
+
+STEP_TIME_LABELS = {
+    "assess_protection": _("Assessed at"),
+    "record_first_contact": _("First contact at"),
+    "record_assessment": _("Decided at"),
+    "start_investigation": _("Investigation started at"),
+    "close_on_receipt": _("Closed at"),
+    "close": _("Closed at"),
+}
+
+
+class AssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = (
+            get_user_model()
+            .objects.filter(unit=unit, is_active=True, groups__name="social_worker")
+            .order_by("first_name", "last_name")
+        )
+
+
+class ReportFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All open"))]
+        + [(s.value, s.label) for s in ReportState if s != ReportState.CLOSED],
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        required=False,
+        queryset=District.objects.filter(is_active=True),
+        empty_label=_("All districts"),
+    )
+
+
+class ContactForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label=_("Time"), input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET
+    )
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
+    participants = forms.CharField(
+        label=_("Participants"),
+        required=False,
+        max_length=1000,
+        help_text=_("Who took part, e.g. the youth, a guardian, the school counsellor."),
+    )
+    note = forms.CharField(
+        label=_("Journal note"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea({"rows": 6}),
+        help_text=_("Saved as a draft; sign it when it is final."),
+    )
+
+    def clean_occurred_at(self):
+        return _not_in_future(
+            self.cleaned_data["occurred_at"], _("A contact cannot be in the future.")
+        )
+
+
+class JournalForm(forms.Form):
+    text = forms.CharField(
+        label=_("Journal note"), max_length=20000, widget=forms.Textarea({"rows": 8})
+    )
