@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import District
 from casework.identity_numbers import luhn_check_digit
@@ -25,17 +26,17 @@ DEMO_PERSONS = [
     (
         "Nils Erik",
         "Håkansson",
-        datetime.date(2012, 5, 14),
+        datetime.date(2013, 5, 14),
         231,
         False,
         "Hjällbo",
         ["Karin Håkansson"],
     ),
-    ("Amira", "Yusuf", datetime.date(2011, 9, 2), 482, False, "Hammarkullen", ["Fadumo Yusuf"]),
+    ("Amira", "Yusuf", datetime.date(2012, 9, 2), 482, False, "Hammarkullen", ["Fadumo Yusuf"]),
     (
         "Leo",
         "Karlström",
-        datetime.date(2013, 1, 27),
+        datetime.date(2014, 1, 27),
         115,
         False,
         "Gårdsten",
@@ -44,7 +45,7 @@ DEMO_PERSONS = [
     (
         "Sofia",
         "Nordin",
-        datetime.date(2012, 11, 8),
+        datetime.date(2013, 11, 8),
         364,
         False,
         "Angered centrum",
@@ -53,7 +54,7 @@ DEMO_PERSONS = [
     (
         "Yasin",
         "Abdirahman",
-        datetime.date(2011, 4, 19),
+        datetime.date(2012, 4, 19),
         277,
         True,
         "Hjällbo",
@@ -62,17 +63,17 @@ DEMO_PERSONS = [
     (
         "Elsa Maria",
         "Vikström",
-        datetime.date(2013, 7, 30),
+        datetime.date(2014, 7, 30),
         508,
         False,
         "Hammarkullen",
         ["Anders Vikström"],
     ),
-    ("Omar", "Haddad", datetime.date(2012, 2, 11), 643, False, "Gårdsten", ["Rania Haddad"]),
+    ("Omar", "Haddad", datetime.date(2013, 2, 11), 643, False, "Gårdsten", ["Rania Haddad"]),
     (
         "Liam",
         "Sjöberg",
-        datetime.date(2011, 12, 3),
+        datetime.date(2012, 12, 3),
         719,
         False,
         "Angered centrum",
@@ -102,7 +103,51 @@ def demo_persons_seed(stdout=None):
             ],
         )
         created += 1
+    reports = _demo_reports_seed(worker)
     if stdout is not None:
         stdout.write(
             f"Demo persons: {created} created, {len(DEMO_PERSONS) - created} already there."
         )
+        stdout.write(f"Demo under-15 reports: {reports} created.")
+
+
+# (person index, hours since the report arrived, offence, steps taken, journal note)
+DEMO_REPORTS = [
+    (0, 30, "theft", [], ""),
+    (1, 20, "threat", [], ""),
+    (2, 100, "violence", ["assess_protection"], "Skyddsbedömning gjord per telefon med mamma."),
+    (3, 200, "vandalism", ["assess_protection", "record_first_contact"], "Orossamtal hemma."),
+    (5, 24 * 16, "robbery", ["assess_protection", "record_first_contact"], ""),
+]
+
+
+def _demo_reports_seed(worker):
+    from casework.models import Under15Report
+    from casework.report_services import journal_entry_write, report_register, report_take_step
+
+    created = 0
+    now = timezone.now()
+    for index, hours, offence, steps, note in DEMO_REPORTS:
+        _given, _family, born, serial, coordination, district, _guardians = DEMO_PERSONS[index]
+        person = person_find_by_identity_number(identity_number(born, serial, coordination))
+        if person is None or Under15Report.objects.filter(person=person).exists():
+            continue
+        received = now - datetime.timedelta(hours=hours)
+        report = report_register(
+            by=worker,
+            person=person,
+            police_reference=f"5000-K{100000 + serial * 7}-26",
+            offence_category=offence,
+            offence_date=timezone.localtime(received).date() - datetime.timedelta(days=1),
+            received_at=received,
+            district=District.objects.get(name=district),
+            summary="Anmälan från polisen efter händelse vid centrum.",
+        )
+        at = received
+        for step in steps:
+            at = at + datetime.timedelta(hours=min(hours / 4, 20))
+            report_take_step(report=report, step=step, by=worker, at=at, protection_needed=False)
+        if note:
+            journal_entry_write(case=report, by=worker, text=note)
+        created += 1
+    return created

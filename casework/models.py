@@ -354,7 +354,11 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
         self.state_changed_by = by
         self.state_changed_at = at
 
-    # Conditions: pure predicates on the report.
+    # Conditions: pure predicates on the report. The service puts the user's
+    # answer (protection need, decision, reason) on the report first.
+    def has_protection_answer(self):
+        return self.protection_needed is not None
+
     def has_decision(self):
         return bool(self.decision)
 
@@ -376,8 +380,8 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
         target=ReportState.PROTECTION_ASSESSED,
         permission="casework.work_report",
     )
-    def assess_protection(self, *, by, at, protection_needed):
-        self.protection_needed = protection_needed
+    def assess_protection(self, *, by, at):
+        # protection_needed is set by the service, like decision and close_reason.
         self.protection_assessed_at = at
         self._moved(by, at)
 

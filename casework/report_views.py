@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -6,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -14,7 +17,7 @@ from accounts.roles import Role
 from audit.services import access_event_record
 from casework import report_selectors, report_services, selectors, services
 from casework.deadlines import report_deadline
-from casework.models import JournalEntry
+from casework.models import AssessmentDecision, CloseReason, JournalEntry
 from casework.report_forms import (
     AssignForm,
     ContactForm,
@@ -25,12 +28,12 @@ from casework.report_forms import (
 )
 
 STEP_TITLES = {
-    "assess_protection": _("Record the protection assessment"),
-    "record_first_contact": _("Record the first contact"),
-    "record_assessment": _("Record the initial assessment"),
-    "start_investigation": _("Start the investigation"),
-    "close_on_receipt": _("Close without assessment"),
-    "close": _("Close the report"),
+    "assess_protection": gettext_lazy("Record the protection assessment"),
+    "record_first_contact": gettext_lazy("Record the first contact"),
+    "record_assessment": gettext_lazy("Record the initial assessment"),
+    "start_investigation": gettext_lazy("Start the investigation"),
+    "close_on_receipt": gettext_lazy("Close without assessment"),
+    "close": gettext_lazy("Close the report"),
 }
 
 
@@ -52,12 +55,35 @@ def _report_for_worker(request, pk):
         raise
 
 
+# An answer that satisfies each step's conditions, to ask "could this step be
+# taken now, given a valid answer?" before the user has given one.
+OFFER_PROBE = {
+    "protection_needed": True,
+    "decision": AssessmentDecision.NO_INVESTIGATION,
+}
+PROBE_CLOSE_REASON = {
+    "close_on_receipt": CloseReason.DUPLICATE,
+    "close": CloseReason.NO_INVESTIGATION,
+}
+
+
 def _available_steps(report, user):
-    return [
-        transition.name
-        for transition in report.get_available_user_state_transitions(user)
-        if transition.name in report_services.STEPS
-    ]
+    """Steps offered as forms: allowed from this state, for this user, with some answer."""
+    offered = []
+    for step, answer_fields in report_services.STEPS.items():
+        probe = copy.copy(report)
+        for field in answer_fields:
+            value = PROBE_CLOSE_REASON[step] if field == "close_reason" else OFFER_PROBE[field]
+            setattr(probe, field, value)
+        method = getattr(probe, step)
+        transition = method._django_fsm.get_transition(probe.state)
+        if (
+            transition is not None
+            and transition.has_perm(probe, user)
+            and method._django_fsm.conditions_met(probe, probe.state)
+        ):
+            offered.append(step)
+    return offered
 
 
 def _step_form(report, step, data=None):
@@ -73,6 +99,12 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
     steps = _available_steps(report, request.user)
     forms = {step: _step_form(report, step) for step in steps}
     forms.update(step_forms or {})
+    # A step the report has moved past: show what the user typed, with why.
+    stale = [
+        (step, STEP_TITLES[step], form)
+        for step, form in (step_forms or {}).items()
+        if step not in steps
+    ]
     return render(
         request,
         "casework/report_detail.html",
@@ -80,6 +112,7 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
             "report": report,
             "deadline": report_deadline(report),
             "steps": [(step, STEP_TITLES[step], forms[step]) for step in steps],
+            "stale_steps": stale,
             "timeline": report_selectors.report_timeline(report),
             "journal_form": journal_form or JournalForm(),
             "linked_reports": report_selectors.reports_for_user(user=request.user).filter(

@@ -7,15 +7,24 @@ guardian detail that went in.
 """
 
 import base64
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import demo_seed
-from casework.demo import DEMO_PERSONS, demo_persons_seed, identity_number
+from accounts.models import District
+from casework.demo import DEMO_PERSONS, DEMO_REPORTS, demo_persons_seed, identity_number
 from casework.identity_numbers import parse_identity_number
 from casework.models import Person
+from casework.report_services import (
+    contact_record,
+    journal_entry_sign,
+    journal_entry_write,
+    report_register,
+)
 from casework.services import person_erase, person_register, person_update
 from tests.dump import database_dump
 
@@ -64,6 +73,39 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
         secrets |= spellings(number)
         secrets |= {person.given_names, person.family_name, person.address}
         secrets |= {value for guardian in person.guardians for value in guardian.values()}
+    # Reports, contacts and journal notes (drafts, signed, corrections).
+    district = District.objects.first()
+    for n, person in enumerate(generated[6:16]):
+        reference = f"5000-K{700000 + n}-26"
+        summary = fake.sentence(nb_words=8)
+        report = report_register(
+            by=worker,
+            person=person,
+            police_reference=reference,
+            offence_category="theft",
+            offence_date=timezone.localdate() - datetime.timedelta(days=3),
+            received_at=timezone.now() - datetime.timedelta(days=2),
+            district=district,
+            summary=summary,
+        )
+        participants = f"{fake.name()} ({fake.job()})"
+        contact_record(
+            case=report,
+            by=worker,
+            occurred_at=timezone.now() - datetime.timedelta(hours=5),
+            kind="meeting",
+            participants=participants,
+        )
+        note = journal_entry_write(case=report, by=worker, text=fake.paragraph())
+        journal_entry_sign(entry=note, by=worker)
+        correction = journal_entry_write(
+            case=report, by=worker, text=fake.paragraph(), corrects=note
+        )
+        secrets |= {reference, summary, participants, note.text, correction.text}
+    for _index, _hours, _offence, _steps, demo_note in DEMO_REPORTS:
+        if demo_note:
+            secrets.add(demo_note)
+
     # History rows for changes and for an erasure.
     for person in generated[:5]:
         new_name = fake.last_name() + "sson"

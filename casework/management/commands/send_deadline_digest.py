@@ -47,9 +47,7 @@ class Command(BaseCommand):
                 overdue = sum(1 for _report, deadline in digest if deadline.is_overdue)
                 due_soon = len(digest) - overdue
                 if dry_run:
-                    self.stdout.write(
-                        f"{worker.username}: {overdue} overdue, {due_soon} due soon"
-                    )
+                    self.stdout.write(f"{worker.username}: {overdue} overdue, {due_soon} due soon")
                     sent += 1
                     continue
                 try:
