@@ -65,17 +65,17 @@ class Deadline:
 
     @property
     def remaining(self):
-        return self.due_at - self.now
+        return self.due_at.astimezone(UTC) - self.now.astimezone(UTC)
 
     @property
     def is_overdue(self):
-        return self.now > self.due_at
+        return self.remaining < timedelta(0)
 
     @property
     def is_due_soon(self):
         # The last quarter of the window (the last six hours of a day, the
         # last two days of a week) counts as due soon.
-        window = self.due_at - self.starts_at
+        window = self.due_at.astimezone(UTC) - self.starts_at.astimezone(UTC)
         return not self.is_overdue and self.remaining <= window * settings.UNDER15_DUE_SOON_SHARE
 
 
@@ -85,7 +85,8 @@ def report_deadline(report, now=None):
     received = report.received_at
     state = report.state
     if state == ReportState.RECEIVED:
-        due = received + timedelta(hours=settings.UNDER15_PROTECTION_HOURS)
+        # Real hours: add in UTC (adding to a Stockholm time adds wall-clock hours).
+        due = received.astimezone(UTC) + timedelta(hours=settings.UNDER15_PROTECTION_HOURS)
         start = received
     elif state == ReportState.PROTECTION_ASSESSED:
         due, start = add_local_days(received, settings.UNDER15_FIRST_CONTACT_DAYS), received

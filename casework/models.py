@@ -7,6 +7,7 @@ it, history rows included. Look-ups go through keyed blind indexes.
 
 import unicodedata
 import uuid
+from datetime import UTC
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -368,10 +369,21 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
     def has_early_close_reason(self):
         return self.close_reason in EARLY_CLOSE_REASONS
 
+    def close_reasons_allowed(self):
+        """The reasons that fit where the report stands and what was decided."""
+        if self.state == ReportState.RECEIVED:
+            return EARLY_CLOSE_REASONS
+        if self.state == ReportState.INVESTIGATING:
+            return {CloseReason.INVESTIGATION_DONE}
+        if self.state == ReportState.ASSESSED:
+            if self.decision == AssessmentDecision.NO_INVESTIGATION:
+                return {CloseReason.NO_INVESTIGATION}
+            if self.decision in (AssessmentDecision.REFER_SSPF, AssessmentDecision.REFER_SUPPORT):
+                return {CloseReason.REFERRED}
+        return set()
+
     def may_close_after_assessment(self):
-        if self.state == ReportState.ASSESSED and self.decided_to_investigate():
-            return False  # the decision was to investigate: start it, or change it
-        return self.close_reason in LATER_CLOSE_REASONS
+        return self.close_reason in self.close_reasons_allowed()
 
     # Transitions: they change fields on the report and nothing else.
     @transition(
@@ -393,7 +405,9 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
     )
     def record_first_contact(self, *, by, at):
         self.first_contact_at = at
-        self.reaction_time = at - self.received_at
+        # In UTC: two times in the same zone subtract as wall-clock times,
+        # which is an hour off across a clock change.
+        self.reaction_time = at.astimezone(UTC) - self.received_at.astimezone(UTC)
         self._moved(by, at)
 
     @transition(

@@ -114,7 +114,7 @@ class ReportStepForm(forms.Form):
         label=_("When"), input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET
     )
 
-    def __init__(self, *args, step, **kwargs):
+    def __init__(self, *args, step, close_reasons=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.step = step
         if step == "assess_protection":
@@ -129,7 +129,9 @@ class ReportStepForm(forms.Form):
                 label=_("Decision"), choices=AssessmentDecision.choices, widget=forms.RadioSelect
             )
         elif step in ("close_on_receipt", "close"):
-            allowed = EARLY_CLOSE_REASONS if step == "close_on_receipt" else LATER_CLOSE_REASONS
+            allowed = close_reasons or (
+                EARLY_CLOSE_REASONS if step == "close_on_receipt" else LATER_CLOSE_REASONS
+            )
             self.fields["close_reason"] = forms.ChoiceField(
                 label=_("Reason for closing"),
                 choices=[(r.value, r.label) for r in CloseReason if r in allowed],

@@ -81,7 +81,13 @@ def report_timeline(report):
             entries.append(
                 {
                     "kind": "state",
-                    "at": record.state_changed_at or record.history_date,
+                    # Registration: the report's own clock starts when it arrived.
+                    "at": record.state_changed_at
+                    or (
+                        report.received_at
+                        if record.state == ReportState.RECEIVED
+                        else record.history_date
+                    ),
                     "object": record,
                     "state": ReportState(record.state).label,
                     "by": record.history_user,

@@ -14,6 +14,8 @@ from django_fsm import TransitionNotAllowed
 
 from audit.services import access_event_record
 from casework.models import (
+    AssessmentDecision,
+    CloseReason,
     Contact,
     JournalEntry,
     ReportState,
@@ -46,12 +48,14 @@ class ReportError(Exception):
 
 
 def _may_take(method, instance, user):
-    """The transition's named permission, without its conditions: a condition
-    that fails is a refused transition (TransitionNotAllowed), not a missing right."""
-    transition = method._django_fsm.get_transition(instance.state)
-    if transition is None:
-        return any(t.has_perm(instance, user) for t in method._django_fsm.transitions.values())
-    return transition.has_perm(instance, user)
+    """The transition's named permission (the role) only.
+
+    django-fsm's has_transition_perm() also checks the state and the
+    conditions, before the user's answers are set: it would refuse every
+    assessment and closing as PermissionDenied, and turn a report someone
+    else moved into a 403 instead of TransitionNotAllowed.
+    """
+    return all(t.has_perm(instance, user) for t in method._django_fsm.transitions.values())
 
 
 def age_in_years(born, on):
@@ -136,16 +140,6 @@ def report_register(
     return report
 
 
-def _step_permitted(report, method, user):
-    # The role only. has_transition_perm() also checks the state and the
-    # conditions, before the step's values are set: it would refuse every
-    # record_assessment and close as PermissionDenied, and turn a report moved
-    # by someone else into a 403 instead of TransitionNotAllowed.
-    return all(
-        transition.has_perm(report, user) for transition in method._django_fsm.transitions.values()
-    )
-
-
 def report_take_step(*, report, step, by, request=None, at=None, expected_state=None, **values):
     """Move the report one step (a transition), as ``by``, at time ``at``.
 
@@ -156,47 +150,66 @@ def report_take_step(*, report, step, by, request=None, at=None, expected_state=
     if step not in STEPS:
         raise ReportError(_("Unknown step."))
     method = getattr(report, step)
-    if not _step_permitted(report, method, by):
+    if not _may_take(method, report, by):
         raise PermissionDenied
     at = at or timezone.now()
     if at > timezone.now():
         raise ReportError(_("The time cannot be in the future."), field="at")
-    earliest = report.received_at
-    for previous in (
-        report.protection_assessed_at,
-        report.first_contact_at,
-        report.assessed_at,
-        report.investigation_started_at,
-    ):
-        if previous and previous > earliest:
-            earliest = previous
-    if at < earliest:
-        raise ReportError(
-            _("The time cannot be before %(time)s, when the previous step was recorded.")
-            % {"time": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")},
-            field="at",
-        )
+    _check_answers(step, values)
     with transaction.atomic():
-        if expected_state is not None and report.state != expected_state:
-            raise TransitionNotAllowed(f"{report} is no longer {expected_state}")
+        # Work on the row as it is now, locked: a copy loaded earlier would
+        # write back its stale fields (an assignment made meanwhile, say).
+        # Under the lock, two requests for the same step are served one
+        # after the other, and the second finds the state moved on.
+        fresh = Under15Report.objects.select_for_update().get(pk=report.pk)
+        if expected_state is not None and fresh.state != expected_state:
+            raise TransitionNotAllowed(f"{fresh} is no longer {expected_state}")
+        earliest = fresh.received_at
+        for previous in (
+            fresh.protection_assessed_at,
+            fresh.first_contact_at,
+            fresh.assessed_at,
+            fresh.investigation_started_at,
+        ):
+            if previous and previous > earliest:
+                earliest = previous
+        if at < earliest:
+            raise ReportError(
+                _("The time cannot be before %(time)s, when the previous step was recorded.")
+                % {"time": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")},
+                field="at",
+            )
         for name in STEPS[step]:
-            setattr(report, name, values.get(name))
-        method(by=by, at=at)
-        report._history_user = by
-        # ConcurrentTransitionMixin makes this UPDATE ... WHERE state = <old>:
-        # if another request moved the report first, it raises and the
-        # transaction rolls back.
-        report.save()
+            setattr(fresh, name, values.get(name))
+        getattr(fresh, step)(by=by, at=at)
+        fresh._history_user = by
+        # ConcurrentTransitionMixin adds WHERE state = <old> to the UPDATE: a
+        # belt to the lock's braces where select_for_update is a no-op (SQLite).
+        fresh.save()
         access_event_record(
             action="transition",
             request=request,
             actor=by,
             object_type=REPORT_OBJECT,
-            object_id=str(report.pk),
-            person_ref=report.person_id,
+            object_id=str(fresh.pk),
+            person_ref=fresh.person_id,
             detail=step,
         )
-    return report
+    return fresh
+
+
+def _check_answers(step, values):
+    """The user's answers must be among the choices; anything else is refused."""
+    fields = STEPS[step]
+    if "protection_needed" in fields and not isinstance(values.get("protection_needed"), bool):
+        raise ReportError(
+            _("Answer whether there is an immediate need of protection."),
+            field="protection_needed",
+        )
+    if "decision" in fields and values.get("decision") not in AssessmentDecision.values:
+        raise ReportError(_("Choose a decision."), field="decision")
+    if "close_reason" in fields and values.get("close_reason") not in CloseReason.values:
+        raise ReportError(_("Choose a reason for closing."), field="close_reason")
 
 
 def report_assign(*, report, to_user, by, request=None):
@@ -258,6 +271,13 @@ def journal_entry_write(*, case, by, request=None, text, contact=None, corrects=
     """A new draft note; with ``corrects``, a correction of a signed note."""
     if not by.has_perm("casework.write_journal"):
         raise PermissionDenied
+    case_type = ContentType.objects.get_for_model(case)
+    if corrects is not None:
+        # As stored now: the caller's copy may predate the signing.
+        corrects = JournalEntry.objects.get(pk=corrects.pk)
+    for linked in (corrects, contact):
+        if linked is not None and (linked.case_type_id, linked.case_id) != (case_type.pk, case.pk):
+            raise PermissionDenied  # a note belongs to the case of what it refers to
     if corrects is not None and not corrects.is_signed:
         raise ReportError(_("Only a signed note is corrected; edit the draft instead."))
     with transaction.atomic():
@@ -314,6 +334,8 @@ def journal_entry_sign(*, entry, by, request=None):
     if entry.created_by_id != by.pk or not _may_take(entry.sign, entry, by):
         raise PermissionDenied
     with transaction.atomic():
+        # Sign the note as stored now, not a copy from before the last edit.
+        entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
         entry.sign(by=by, at=timezone.now())
         entry._history_user = by
         entry.save()

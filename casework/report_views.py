@@ -17,7 +17,7 @@ from accounts.roles import Role
 from audit.services import access_event_record
 from casework import report_selectors, report_services, selectors, services
 from casework.deadlines import report_deadline
-from casework.models import AssessmentDecision, CloseReason, JournalEntry
+from casework.models import AssessmentDecision, JournalEntry
 from casework.report_forms import (
     AssignForm,
     ContactForm,
@@ -61,10 +61,6 @@ OFFER_PROBE = {
     "protection_needed": True,
     "decision": AssessmentDecision.NO_INVESTIGATION,
 }
-PROBE_CLOSE_REASON = {
-    "close_on_receipt": CloseReason.DUPLICATE,
-    "close": CloseReason.NO_INVESTIGATION,
-}
 
 
 def _available_steps(report, user):
@@ -73,7 +69,11 @@ def _available_steps(report, user):
     for step, answer_fields in report_services.STEPS.items():
         probe = copy.copy(report)
         for field in answer_fields:
-            value = PROBE_CLOSE_REASON[step] if field == "close_reason" else OFFER_PROBE[field]
+            if field == "close_reason":
+                # Any reason that fits the report's state and decision.
+                value = next(iter(sorted(probe.close_reasons_allowed())), "")
+            else:
+                value = OFFER_PROBE[field]
             setattr(probe, field, value)
         method = getattr(probe, step)
         transition = method._django_fsm.get_transition(probe.state)
@@ -90,6 +90,7 @@ def _step_form(report, step, data=None):
     return ReportStepForm(
         data,
         step=step,
+        close_reasons=report.close_reasons_allowed(),
         initial={"expected_state": report.state, "at": timezone.localtime().replace(second=0)},
         prefix=step,
     )
@@ -307,7 +308,9 @@ def report_step(request, pk, step):
     report = _report_for_worker(request, pk)
     if step not in report_services.STEPS:
         raise Http404
-    form = ReportStepForm(request.POST, step=step, prefix=step)
+    form = ReportStepForm(
+        request.POST, step=step, prefix=step, close_reasons=report.close_reasons_allowed()
+    )
     if form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k not in ("at", "expected_state")}
         try:

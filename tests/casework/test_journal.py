@@ -182,12 +182,6 @@ def test_a_signed_note_is_not_signed_again(worker, report):
     assert entry.history.count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: journal_entry_sign saves every field of the entry it is given (no "
-    "select_for_update + reload, no update_fields): signing a copy loaded before the last "
-    "edit silently puts the old text back, and that old text is what gets signed",
-)
 def test_signing_keeps_the_last_edit(worker, report):
     entry = journal_entry_write(case=report, by=worker, text=NOTE)
     journal_entry_edit(entry=entry, by=worker, text=NOTE + " Andra versionen.")
@@ -200,7 +194,7 @@ def test_signing_keeps_the_last_edit(worker, report):
 
 def test_a_correction_is_a_new_note_pointing_to_the_signed_one(worker, report):
     signed = journal_entry_write(case=report, by=worker, text=NOTE)
-    journal_entry_sign(entry=signed, by=worker)
+    signed = journal_entry_sign(entry=signed, by=worker)
     correction = journal_entry_write(
         case=report, by=worker, text="Rättelse: samtalet var med pappan.", corrects=signed
     )
@@ -218,7 +212,7 @@ def test_a_correction_is_a_new_note_pointing_to_the_signed_one(worker, report):
 
 def test_a_colleague_of_the_unit_may_correct_a_signed_note(worker, unit_mate, report):
     signed = journal_entry_write(case=report, by=worker, text=NOTE)
-    journal_entry_sign(entry=signed, by=worker)
+    signed = journal_entry_sign(entry=signed, by=worker)
     correction = journal_entry_write(case=report, by=unit_mate, text="Rättelse.", corrects=signed)
     journal_entry_sign(entry=correction, by=unit_mate)
     assert reload(correction).signed_by == unit_mate
@@ -232,18 +226,23 @@ def test_a_draft_is_edited_not_corrected(worker, report):
     assert JournalEntry.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: journal_entry_write does not check that ``corrects`` (nor ``contact``) "
-    "belongs to the same case: a note can be filed as a correction of another "
-    "person's note",
-)
 def test_a_correction_belongs_to_the_case_of_the_note_it_corrects(worker, report):
     other_case = register(worker, serial=501)
     signed = journal_entry_write(case=other_case, by=worker, text=NOTE)
-    journal_entry_sign(entry=signed, by=worker)
-    with pytest.raises(ReportError):
+    signed = journal_entry_sign(entry=signed, by=worker)
+    with pytest.raises((PermissionDenied, ReportError)):
         journal_entry_write(case=report, by=worker, text="Rättelse.", corrects=signed)
+    assert JournalEntry.objects.count() == 1
+
+
+def test_a_note_belongs_to_the_case_of_its_contact(worker, report):
+    other_case = register(worker, serial=501)
+    contact = contact_record(
+        case=other_case, by=worker, occurred_at=timezone.now(), kind=ContactKind.PHONE
+    )
+    with pytest.raises((PermissionDenied, ReportError)):
+        journal_entry_write(case=report, by=worker, text=NOTE, contact=contact)
+    assert not JournalEntry.objects.exists()
 
 
 # --- Contacts ------------------------------------------------------------------------

@@ -98,12 +98,6 @@ def test_the_protection_deadline_is_24_real_hours_across_the_autumn_change(worke
     assert deadline.due_at.astimezone(STOCKHOLM).hour == 9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report_deadline adds timedelta(hours=24) to received_at as given; "
-    "Python adds to an aware datetime on its wall clock, so a received_at in "
-    "Europe/Stockholm (as report_register returns it) gives 23 real hours across the change",
-)
 def test_the_protection_deadline_is_24_real_hours_on_a_report_just_registered(worker):
     report = register(worker, local(2026, 3, 28, 10, 0))
     assert instant(report_deadline(report).due_at) == instant(local(2026, 3, 29, 11, 0))
@@ -258,12 +252,6 @@ def test_reaction_time_is_real_elapsed_time(worker, received, contact, reaction)
     assert instant(report.first_contact_at) == instant(contact)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Under15Report.record_first_contact computes at - received_at; when both "
-    "carry the same tzinfo (Europe/Stockholm) Python subtracts wall-clock times, so a report "
-    "not reloaded from the database stores 24 h instead of 23 h",
-)
 def test_reaction_time_is_real_elapsed_time_on_a_report_just_registered(worker):
     received = local(2026, 3, 28, 10, 0)
     report = register(worker, received)

@@ -322,12 +322,6 @@ def test_the_timeline_keeps_other_reports_out(worker):
     assert [kind for kind, _what, _who in entries(report)] == ["state"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report_timeline dates the 'received' entry by the history row "
-    "(state_changed_at is empty on registration, so history_date: when it was typed in), "
-    "not by received_at; a report registered after it arrived sorts after its later steps",
-)
 def test_the_timeline_starts_when_the_report_arrived(worker):
     report = register(worker, received_at=timezone.now() - timedelta(days=2))
     take(
