@@ -76,7 +76,20 @@ def report_timeline(report):
     ):
         entries.append({"kind": "journal", "at": note.created_at, "object": note})
     previous_state = None
-    for record in report.history.order_by("history_date").select_related("history_user"):
+    previous_assignee = None
+    history = report.history.order_by("history_date").select_related("history_user", "assigned_to")
+    for record in history:
+        if previous_state is not None and record.assigned_to_id != previous_assignee:
+            entries.append(
+                {
+                    "kind": "assignment",
+                    "at": record.history_date,
+                    "object": record,
+                    "assignee": record.assigned_to,
+                    "by": record.history_user,
+                }
+            )
+        previous_assignee = record.assigned_to_id
         if record.state != previous_state:
             entries.append(
                 {

@@ -58,22 +58,6 @@ POLICE_REFERENCE = "5000-K987654-26"
 NOTE_TEXT = "Samtal med vårdnadshavare om händelsen. Tindra går i skolan som vanligt."
 
 
-def shown(msgid, **values):
-    """The text a Swedish-speaking user sees for ``msgid``: the translation,
-    or the English msgid while locale/sv has none.
-
-    The report pages' texts are not in locale/sv/LC_MESSAGES/django.po yet, so
-    swedish() (which insists on a translation) cannot be used for them. Once
-    they are translated this helper gives the Swedish text and the test keeps
-    working; then swap it for swedish().
-    """
-    from django.utils import translation
-
-    with translation.override("sv"):
-        text = translation.gettext(msgid)
-    return text % values if values else text
-
-
 @pytest.fixture
 def seeded(transactional_db):
     users = {seeded.user.username: seeded for seeded in demo_seed()}
@@ -137,7 +121,7 @@ def sign_in(page, live_server, seeded_user):
 
 def step_section(page, title_msgid):
     """The panel of one step on the report page (each has its own Save button)."""
-    heading = page.get_by_role("heading", name=shown(title_msgid), exact=True)
+    heading = page.get_by_role("heading", name=swedish(title_msgid), exact=True)
     return page.locator("section", has=heading)
 
 
@@ -162,9 +146,11 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
 
     # 1. The social worker signs in and opens the registration form from the start page.
     sign_in(page, live_server, worker)
-    page.get_by_role("link", name=shown("Register a report"), exact=True).click()
+    page.get_by_role("link", name=swedish("Register a report"), exact=True).click()
     expect(page).to_have_url(live_server.url + reverse("casework:report-create"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(shown("Register an under-15 report"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        swedish("Register an under-15 report")
+    )
 
     # 2. A child who is not registered yet. Labels with a Swedish translation
     # are used; the others (not in django.po yet) are found by the field's id.
@@ -176,30 +162,30 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
     page.locator("#id_offence_date").fill(offence_date.isoformat())
     page.locator("#id_received_at").fill(received_at.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label(swedish("District"), exact=True).select_option(label="Hjällbo")
-    page.get_by_role("button", name=shown("Register"), exact=True).click()
+    page.get_by_role("button", name=swedish("Register"), exact=True).click()
 
     # The report page; its heading ends with the reference the lists show.
     expect(page).to_have_url(detail_url)
-    before, after = shown("Under-15 report %(reference)s").split("%(reference)s")
+    before, after = swedish("Under-15 report %(reference)s").split("%(reference)s")
     heading = page.get_by_role("heading", level=1)
     heading_pattern = "^" + re.escape(before) + "([0-9A-F]{8})" + re.escape(after) + "$"
     expect(heading).to_have_text(re.compile(heading_pattern))
     reference = re.match(heading_pattern, heading.inner_text()).group(1)
     lead = page.locator("main p.lead")
     expect(lead).to_contain_text(f"{CHILD_GIVEN_NAMES} {CHILD_FAMILY_NAME}")
-    expect(lead).to_contain_text(shown("Received"))
+    expect(lead).to_contain_text(swedish("Received"))
     expect(page.locator("#reaction-time")).to_have_count(0)
 
     # 3. The protection assessment (no need), at the time the form suggests.
     protection = step_section(page, "Record the protection assessment")
     protection.get_by_label(swedish("No"), exact=True).check()
     protection.get_by_role("button", name=swedish("Save"), exact=True).click()
-    expect(lead).to_contain_text(shown("Protection assessed"))
+    expect(lead).to_contain_text(swedish("Protection assessed"))
 
     # The first contact, at the suggested time: the reaction time is shown.
     first_contact = step_section(page, "Record the first contact")
     first_contact.get_by_role("button", name=swedish("Save"), exact=True).click()
-    expect(lead).to_contain_text(shown("First contact made"))
+    expect(lead).to_contain_text(swedish("First contact made"))
     reaction_time = page.locator("#reaction-time")
     expect(reaction_time).to_be_visible()
     expect(reaction_time).to_have_text(re.compile(r"\S"))
@@ -207,16 +193,18 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
 
     # 4. A journal note: saved as a draft, then signed.
     new_note = page.locator(
-        "section", has=page.get_by_role("heading", name=shown("New journal note"))
+        "section", has=page.get_by_role("heading", name=swedish("New journal note"))
     )
     new_note.locator("#id_text").fill(NOTE_TEXT)
-    new_note.get_by_role("button", name=shown("Save as draft"), exact=True).click()
+    new_note.get_by_role("button", name=swedish("Save as draft"), exact=True).click()
     note = page.get_by_role("listitem").filter(has_text=NOTE_TEXT)
     expect(note).to_have_count(1)
-    sign_button = note.get_by_role("button", name=shown("Sign"), exact=True)
+    sign_button = note.get_by_role("button", name=swedish("Sign"), exact=True)
     sign_button.click()
     expect(sign_button).to_have_count(0)
-    expect(note.get_by_role("link", name=shown("Write a correction"), exact=True)).to_be_visible()
+    expect(
+        note.get_by_role("link", name=swedish("Write a correction"), exact=True)
+    ).to_be_visible()
 
     # 5. The initial assessment: no investigation.
     assessment = step_section(page, "Record the initial assessment")
@@ -225,16 +213,16 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
         "the report page offers no form for the initial assessment once the first "
         "contact is recorded",
     ).to_be_visible()
-    assessment.get_by_label(shown("No investigation"), exact=True).check()
+    assessment.get_by_label(swedish("No investigation"), exact=True).check()
     assessment.get_by_role("button", name=swedish("Save"), exact=True).click()
-    expect(lead).to_contain_text(shown("Initial assessment made"))
+    expect(lead).to_contain_text(swedish("Initial assessment made"))
 
     # 6. The unit manager sees the report in the unit's list, without the name.
     page.get_by_role("button", name=swedish("Sign out"), exact=True).click()
     expect(page).to_have_url(live_server.url + reverse("accounts:login"))
     sign_in(page, live_server, manager)
     page.get_by_role("navigation").get_by_role(
-        "link", name=shown("The unit's reports"), exact=True
+        "link", name=swedish("The unit's reports"), exact=True
     ).click()
     expect(page).to_have_url(live_server.url + reverse("casework:unit-reports"))
     row = page.get_by_role("row").filter(has_text=reference)

@@ -277,6 +277,8 @@ def entries(report):
     for entry in report_timeline(Under15Report.objects.get(pk=report.pk)):
         if entry["kind"] == "state":
             rows.append(("state", entry["object"].state, entry["by"]))
+        elif entry["kind"] == "assignment":
+            rows.append(("assignment", entry["assignee"], entry["by"]))
         else:
             rows.append((entry["kind"], entry["object"].pk, entry["object"].created_by))
     return rows
@@ -290,7 +292,7 @@ def test_the_timeline_puts_steps_contacts_and_notes_in_time_order(worker, unit_m
     journal_entry_sign(entry=note, by=worker)
     # Recorded after the note, but it happened before it.
     call = contact_record(case=report, by=unit_mate, occurred_at=between, kind="phone")
-    # A reassignment is not a change of state.
+    # A reassignment is not a change of state, but it shows, with who did it.
     report = report_assign(report=report, to_user=unit_mate, by=manager)
     report = take(report, "record_first_contact", unit_mate, None)
 
@@ -299,6 +301,7 @@ def test_the_timeline_puts_steps_contacts_and_notes_in_time_order(worker, unit_m
         ("state", ReportState.PROTECTION_ASSESSED, worker),
         ("contact", call.pk, unit_mate),
         ("journal", note.pk, worker),
+        ("assignment", unit_mate, manager),
         ("state", ReportState.FIRST_CONTACT, unit_mate),
     ]
     # Each entry is dated by when it happened, not when it was typed in.
@@ -306,7 +309,7 @@ def test_the_timeline_puts_steps_contacts_and_notes_in_time_order(worker, unit_m
     assert timeline[1]["at"] == report.protection_assessed_at
     assert timeline[2]["at"] == between
     assert timeline[3]["at"] == note.created_at
-    assert timeline[4]["at"] == report.first_contact_at
+    assert timeline[5]["at"] == report.first_contact_at
     assert [entry.get("state") for entry in timeline if entry["kind"] == "state"] == [
         ReportState.RECEIVED.label,
         ReportState.PROTECTION_ASSESSED.label,

@@ -366,3 +366,18 @@ def test_the_page_offers_exactly_the_next_steps(
         if reverse("casework:report-step", kwargs={"pk": report.pk, "step": name}) in page
     }
     assert shown == offered
+
+
+def test_a_reassignment_shows_in_the_timeline(client, worker, manager, report, unit):
+    from accounts.roles import Role
+    from casework.report_services import report_assign
+    from tests.factories import UserFactory
+
+    other = UserFactory(
+        username="olle", first_name="Olle", last_name="Berg", unit=unit, role=Role.SOCIAL_WORKER
+    )
+    report_assign(report=report, to_user=other, by=manager)
+    sign_in(client, other)
+    page = client.get(detail(report)).content.decode()
+    assert "Olle Berg" in page
+    assert str(manager) in page
