@@ -17,6 +17,7 @@ from accounts.roles import Role
 from audit.services import access_event_record
 from casework import report_selectors, report_services, selectors, services
 from casework.deadlines import report_deadline
+from casework.denials import load_or_refuse
 from casework.models import AssessmentDecision, JournalEntry
 from casework.report_forms import (
     AssignForm,
@@ -39,20 +40,13 @@ STEP_TITLES = {
 
 def _report_for_worker(request, pk):
     """The report, if this social worker may work it; refusals are logged, then 404."""
-    try:
+
+    def load():
         if not request.user.has_role(Role.SOCIAL_WORKER):
             raise Http404
         return report_selectors.report_get_for_user(user=request.user, pk=pk)
-    except Http404:
-        access_event_record(
-            action="access_denied",
-            request=request,
-            actor=request.user,
-            object_type=report_services.REPORT_OBJECT,
-            object_id=str(pk),
-            outcome="denied",
-        )
-        raise
+
+    return load_or_refuse(request, object_type=report_services.REPORT_OBJECT, pk=pk, load=load)
 
 
 # An answer that satisfies each step's conditions, to ask "could this step be

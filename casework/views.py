@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,24 +10,21 @@ from accounts.roles import Role
 from audit.models import Reason
 from audit.services import access_event_record
 from casework import selectors, services
+from casework.denials import load_or_refuse
 from casework.forms import GuardianFormSet, OpenWithReasonForm, PersonForm, PersonSearchForm
 from casework.selectors import PersonAccess
 
 
 def _person_for_request(request, pk):
     """Load a person through the access rules; a refusal is logged, then 404."""
-    try:
-        return selectors.person_get_for_user(user=request.user, pk=pk, session=request.session)
-    except Http404:
-        access_event_record(
-            action="access_denied",
-            request=request,
-            actor=request.user,
-            object_type=services.PERSON_OBJECT,
-            object_id=str(pk),
-            outcome="denied",
-        )
-        raise
+    return load_or_refuse(
+        request,
+        object_type=services.PERSON_OBJECT,
+        pk=pk,
+        load=lambda: selectors.person_get_for_user(
+            user=request.user, pk=pk, session=request.session
+        ),
+    )
 
 
 def _looks_like_identity_number(text):

@@ -126,3 +126,6 @@ def _rows_made_by_migrations(request):
 
     roles_sync()
     audit_chains_create()
+
+
+pytest_plugins = ["tests.browser"]

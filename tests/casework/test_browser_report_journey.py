@@ -13,36 +13,23 @@ is seeded before the browser starts and not touched while it runs. Run with
 """
 
 import datetime
-import os
 import re
 import uuid
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from accounts.demo import demo_seed
 from casework.demo import demo_persons_seed, identity_number
+from tests.browser import assert_no_browser_problems
 from tests.conftest import swedish
 
 # See tests/accounts/test_browser_sign_in.py: a safety net, the fixtures keep
 # database calls out of the browser's lifetime.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 10_000
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 pytestmark = [
@@ -63,46 +50,6 @@ def seeded(transactional_db):
     users = {seeded.user.username: seeded for seeded in demo_seed()}
     demo_persons_seed()
     return users
-
-
-@pytest.fixture
-def chromium(transactional_db, live_server):
-    if not CHROMIUM.exists():
-        reason = (
-            f"{CHROMIUM} not found: the browser tests need Debian's chromium "
-            "(apt-get install chromium)"
-        )
-        if "CI" in os.environ:
-            pytest.fail(f"{reason}. CI must run them, not skip them.", pytrace=False)
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def console_messages():
-    return []
-
-
-@pytest.fixture
-def page(chromium, console_messages):
-    context = chromium.new_context(locale="en-US")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
-    page = context.new_page()
-    page.on("console", lambda message: console_messages.append(f"{message.type}: {message.text}"))
-    page.on("pageerror", lambda error: console_messages.append(f"pageerror: {error}"))
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def sign_in(page, live_server, seeded_user):
@@ -232,7 +179,4 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
     expect(main).not_to_contain_text(CHILD_FAMILY_NAME)
     expect(main).not_to_contain_text(CHILD_GIVEN_NAMES)
 
-    csp_violations = [text for text in console_messages if "Content Security Policy" in text]
-    assert not csp_violations, "\n".join(csp_violations)
-    page_errors = [text for text in console_messages if text.startswith("pageerror:")]
-    assert not page_errors, "\n".join(page_errors)
+    assert_no_browser_problems(console_messages)
