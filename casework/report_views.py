@@ -1,5 +1,6 @@
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -121,6 +122,12 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
 @roles_required(Role.SOCIAL_WORKER)
 @require_GET
 def report_list(request):
+    return render(request, "casework/report_list.html", worker_reports_context(request))
+
+
+def worker_reports_context(request):
+    """The worker's open reports, most urgent first, filtered and paginated
+    (the start page shows the same list)."""
     filters = ReportFilterForm(request.GET or None)
     state = district = None
     if filters.is_valid():
@@ -129,18 +136,14 @@ def report_list(request):
     reports = report_selectors.reports_open_for_worker(
         user=request.user, state=state, district=district
     )
-    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    page = Paginator(reports, settings.REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
-    return render(
-        request,
-        "casework/report_list.html",
-        {
-            "filters": filters,
-            "page": page,
-            "rows": [(report, report_deadline(report, now)) for report in page],
-            "query": _query_without_page(request),
-        },
-    )
+    return {
+        "filters": filters,
+        "page": page,
+        "rows": [(report, report_deadline(report, now)) for report in page],
+        "query": _query_without_page(request),
+    }
 
 
 def _query_without_page(request):
@@ -152,20 +155,22 @@ def _query_without_page(request):
 @roles_required(Role.UNIT_MANAGER)
 @require_GET
 def unit_reports(request):
+    return render(request, "casework/unit_reports.html", unit_reports_context(request))
+
+
+def unit_reports_context(request):
+    """The unit's open reports, unassigned first, each with an assign form."""
     reports = report_selectors.reports_open_for_unit(user=request.user)
-    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    page = Paginator(reports, settings.REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
-    return render(
-        request,
-        "casework/unit_reports.html",
-        {
-            "page": page,
-            "rows": [
-                (report, report_deadline(report, now), AssignForm(unit=request.user.unit))
-                for report in page
-            ],
-        },
-    )
+    return {
+        "page": page,
+        "rows": [
+            (report, report_deadline(report, now), AssignForm(unit=request.user.unit))
+            for report in page
+        ],
+        "query": _query_without_page(request),
+    }
 
 
 @roles_required(Role.UNIT_MANAGER)

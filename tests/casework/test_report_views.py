@@ -381,3 +381,57 @@ def test_a_reassignment_shows_in_the_timeline(client, worker, manager, report, u
     page = client.get(detail(report)).content.decode()
     assert "Olle Berg" in page
     assert str(manager) in page
+
+
+def make_reports(worker, district, count, hours_ago):
+    made = []
+    for n in range(count):
+        person = person_register(
+            by=worker,
+            identity_number=identity_number(datetime.date(2013, 1, 1 + n), 200 + n),
+            given_names="Barn",
+            family_name=f"Nummer{n}",
+        )
+        made.append(
+            report_register(
+                by=worker,
+                person=person,
+                police_reference=f"5000-K{n}-26",
+                offence_category="theft",
+                offence_date=timezone.localdate() - datetime.timedelta(days=3),
+                received_at=timezone.now() - datetime.timedelta(hours=hours_ago[n]),
+                district=district,
+            )
+        )
+    return made
+
+
+def test_the_worker_start_page_lists_by_urgency_with_filters_and_pages(
+    client, worker, district, settings
+):
+    settings.REPORTS_PER_PAGE = 2
+    overdue, soon, later = make_reports(worker, district, 3, hours_ago=[30, 20, 1])
+    sign_in(client, worker)
+    page = client.get(reverse("accounts:start")).content.decode()
+    assert page.index(overdue.reference) < page.index(soon.reference)
+    assert later.reference not in page  # on page 2
+    assert 'class="badge badge--overdue"' in page and 'class="badge badge--soon"' in page
+    second = client.get(reverse("accounts:start"), {"page": 2}).content.decode()
+    assert later.reference in second
+    other = District.objects.create(name="Gårdsten")
+    filtered = client.get(reverse("accounts:start"), {"district": other.pk}).content.decode()
+    assert overdue.reference not in filtered
+
+
+def test_the_manager_start_page_puts_unassigned_first_with_an_assign_action(
+    client, worker, manager, district
+):
+    assigned, unassigned = make_reports(worker, district, 2, hours_ago=[30, 1])
+    record = Under15Report.objects.get(pk=unassigned.pk)
+    record.assigned_to = None
+    record.save()
+    sign_in(client, manager)
+    page = client.get(reverse("accounts:start")).content.decode()
+    assert page.index(unassigned.reference) < page.index(assigned.reference)
+    assert reverse("casework:report-assign", kwargs={"pk": unassigned.pk}) in page
+    assert "Nummer" not in page
