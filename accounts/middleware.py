@@ -89,7 +89,7 @@ class AccessRuleMiddleware:
                 reason=request.resolver_match.view_name,
             )
             raise PermissionDenied
-        if rule.roles and not request.user.groups.filter(name__in=rule.roles).exists():
+        if rule.roles and not request.user.role_names & set(rule.roles):
             security_event_record(
                 action="access_denied",
                 request=request,

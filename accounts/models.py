@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, DeviceManager, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -94,13 +95,18 @@ class User(AbstractUser):
     def is_locked(self, now=None):
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
+    @cached_property
+    def role_names(self):
+        # Asked many times per request (middleware, menu, selectors): one
+        # query per loaded user. A request loads its user afresh.
+        return frozenset(self.groups.values_list("name", flat=True))
+
     @property
     def roles(self):
-        names = {group.name for group in self.groups.all()}
-        return [role for role in Role if role.value in names]
+        return [role for role in Role if role.value in self.role_names]
 
     def has_role(self, role):
-        return self.groups.filter(name=Role(role).value).exists()
+        return Role(role).value in self.role_names
 
 
 class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
