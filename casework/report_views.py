@@ -126,23 +126,39 @@ def report_list(request):
 
 
 def worker_reports_context(request):
-    """The worker's open reports, most urgent first, filtered and paginated
-    (the start page shows the same list)."""
+    """The worker's open reports, most urgent first, filtered and paginated,
+    with the overdue and due-soon counts of all of them (the start page
+    shows the same list)."""
+    now = timezone.now()
     filters = ReportFilterForm(request.GET or None)
     state = district = None
     if filters.is_valid():
         state = filters.cleaned_data["state"] or None
         district = filters.cleaned_data["district"]
-    reports = report_selectors.reports_open_for_worker(
-        user=request.user, state=state, district=district
-    )
-    page = Paginator(reports, settings.REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    now = timezone.now()
+    every_report = report_selectors.reports_open_for_worker(user=request.user, now=now)
+    reports = every_report
+    if state or district:
+        reports = report_selectors.reports_open_for_worker(
+            user=request.user, state=state, district=district, now=now
+        )
     return {
         "filters": filters,
+        **_paged_with_deadlines(request, every_report, reports, now),
+    }
+
+
+def _paged_with_deadlines(request, every_report, shown, now):
+    """A page of ``shown`` (a subset of ``every_report``) with each report's
+    deadline, and the overdue and due-soon counts over all."""
+    deadlines = {report.pk: report_deadline(report, now) for report in every_report}
+    page = Paginator(shown, settings.REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    every_deadline = [deadlines[report.pk] for report in every_report]
+    return {
         "page": page,
-        "rows": [(report, report_deadline(report, now)) for report in page],
+        "rows": [(report, deadlines[report.pk]) for report in page],
         "query": _query_without_page(request),
+        "overdue_count": sum(1 for d in every_deadline if d and d.is_overdue),
+        "due_soon_count": sum(1 for d in every_deadline if d and d.is_due_soon),
     }
 
 
@@ -159,17 +175,15 @@ def unit_reports(request):
 
 
 def unit_reports_context(request):
-    """The unit's open reports, unassigned first, each with an assign form."""
-    reports = report_selectors.reports_open_for_unit(user=request.user)
-    page = Paginator(reports, settings.REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    """The unit's open reports, unassigned first, with the workers one may
+    assign them to, and counts of unassigned, overdue and due soon."""
     now = timezone.now()
+    reports = report_selectors.reports_open_for_unit(user=request.user, now=now)
     return {
-        "page": page,
-        "rows": [
-            (report, report_deadline(report, now), AssignForm(unit=request.user.unit))
-            for report in page
-        ],
-        "query": _query_without_page(request),
+        **_paged_with_deadlines(request, reports, reports, now),
+        # Once for the page, not once per row's drop-down.
+        "workers": list(AssignForm(unit=request.user.unit).fields["assigned_to"].queryset),
+        "unassigned_count": sum(1 for report in reports if report.assigned_to_id is None),
     }
 
 
