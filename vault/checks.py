@@ -1,19 +1,19 @@
 from django.apps import apps
 from django.core import checks
 from django.db import DatabaseError
+from django_fsm import FSMFieldMixin
 
 from vault.querysets import TrackedQuerySet
 
 
 def _is_tracked(model):
+    """Encrypted fields, a state machine, or history: update() would bypass them."""
     from vault.fields import EncryptedTextField
 
-    if model._meta.app_label in ("django_otp", "otp_totp"):
-        return False
-    has_encrypted = any(isinstance(f, EncryptedTextField) for f in model._meta.concrete_fields)
-    has_state = any(type(f).__name__ == "FSMField" for f in model._meta.concrete_fields)
-    has_history = hasattr(model, "history") and not model.__name__.startswith("Historical")
-    return has_encrypted or has_state or has_history
+    return hasattr(model, "history") or any(
+        isinstance(field, EncryptedTextField | FSMFieldMixin)
+        for field in model._meta.concrete_fields
+    )
 
 
 @checks.register()
