@@ -2,7 +2,6 @@ import copy
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -342,8 +341,6 @@ def report_step(request, pk, step):
             return _render_detail(request, report, step_forms={step: form}, status=409)
         except report_services.ReportError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-        except PermissionDenied:
-            raise
         else:
             messages.success(request, _("Saved: %(step)s.") % {"step": STEP_TITLES[step]})
             return redirect("casework:report-detail", pk=report.pk)
