@@ -91,8 +91,9 @@ def development_keys():
 # Encryption at rest (vault/keyring.py parses and checks these at start).
 # MASTER_KEYS: "1:<base64 32 bytes>,2:<...>", the highest version encrypts.
 # BLIND_INDEX_KEY: a separate 32-byte key for look-up hashes.
-_keys_given = os.environ.get("MASTER_KEYS") or os.environ.get("MASTER_KEYS_FILE")
-_dev_keys = development_keys() if DEBUG and not _keys_given else {}
+# Each key falls back to the development file on its own, so setting one
+# of them in development does not leave the other missing.
+_dev_keys = development_keys() if DEBUG else {}
 MASTER_KEYS = envsecret("MASTER_KEYS", _dev_keys.get("MASTER_KEYS"))
 BLIND_INDEX_KEY = envsecret("BLIND_INDEX_KEY", _dev_keys.get("BLIND_INDEX_KEY"))
 
