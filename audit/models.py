@@ -61,6 +61,20 @@ class Action(models.TextChoices):
     USER_UNLOCKED = "user_unlocked", _("Lock-out lifted")
     REAUTHENTICATED = "reauthenticated", _("Password confirmed again")
     REAUTHENTICATION_FAILED = "reauthentication_failed", _("Password confirmation failed")
+    ENROLMENT_STARTED = "enrolment_started", _("Authenticator set-up started")
+    # Administration of users: who may do what. Granting a role that reaches
+    # case content is flagged for the auditors.
+    USER_CREATED = "user_created", _("User created")
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_REVOKED = "role_revoked", _("Role removed")
+    UNIT_CHANGED = "unit_changed", _("Unit changed")
+    STAFF_STATUS_CHANGED = "staff_status_changed", _("Admin access changed")
+    SUPERUSER_STATUS_CHANGED = "superuser_status_changed", _("Superuser status changed")
+    PASSWORD_SET_BY_ADMINISTRATOR = (
+        "password_set_by_administrator",
+        _("Password set by an administrator"),
+    )
+    SELF_CHANGE_REFUSED = "self_change_refused", _("Change of one's own access refused")
     # Refusals.
     ACCESS_DENIED = "access_denied", _("Access denied")
     VIEW_WITHOUT_ACCESS_RULE = "view_without_access_rule", _("Page without an access rule")

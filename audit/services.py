@@ -248,14 +248,15 @@ def access_event_record(
 
 
 def security_event_record(
-    *, action, request=None, actor=None, subject_user=None, outcome="ok", reason=""
+    *, action, request=None, actor=None, subject_user=None, outcome="ok", reason="", flagged=False
 ):
     """Record a sign-in or account event.
 
     ``actor`` is taken as given (a failed sign-in has none, even when the
     session holds a half-signed-in user). ``reason`` is technical text such
-    as a device class or a view name; it is stored as ``detail``.
-    Side effects: one AccessEvent row, one log line with user ids only.
+    as a device class or a view name; it is stored as ``detail``. ``flagged``
+    puts the event in front of the auditors (a role granted that reaches case
+    content, say). Side effects: one AccessEvent row, one log line with user ids only.
     """
     if outcome not in SECURITY_OUTCOMES:
         raise ValueError(f"Unknown security outcome {outcome!r}.")
@@ -270,13 +271,15 @@ def security_event_record(
         reason="",
         detail=str(reason)[:DETAIL_MAX_LENGTH],
         outcome=SECURITY_OUTCOMES[outcome],
-        flagged=False,
+        flagged=flagged,
     )
     # Kept for alerting on lock-outs and refusals from the log stream.
     logger.info(
-        "security_event action=%s outcome=%s actor=%s subject_user=%s address=%s reason=%s",
+        "security_event action=%s outcome=%s flagged=%s actor=%s subject_user=%s address=%s "
+        "reason=%s",
         action,
         outcome,
+        flagged,
         getattr(actor, "pk", None),
         getattr(subject_user, "pk", None),
         client_address(request),

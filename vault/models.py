@@ -20,7 +20,7 @@ class DecryptionFailed(Exception):
 
 
 class DataKey(models.Model):
-    """A 256-bit key for one person's data (or for system secrets), wrapped.
+    """A 256-bit key for one person's identity, one case's content, or system secrets, wrapped.
 
     Never tracked by history: a copy of the wrapped key in a history row
     would survive erasure.
@@ -28,6 +28,9 @@ class DataKey(models.Model):
 
     class Purpose(models.TextChoices):
         PERSON = "person", _("Person")
+        # One per case (report, referral, exit case): its content can be
+        # shredded apart from the person and from the other programmes.
+        CASE = "case", _("Case")
         SYSTEM = "system", _("System")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
