@@ -52,6 +52,7 @@ STEP_LABELS = {
     ReportState.RECEIVED: _("Protection assessment"),
     ReportState.PROTECTION_ASSESSED: _("First contact"),
     ReportState.FIRST_CONTACT: _("Initial assessment"),
+    ReportState.ASSESSED: _("Investigation"),
     ReportState.INVESTIGATING: _("Investigation"),
 }
 
@@ -62,6 +63,10 @@ class Deadline:
     starts_at: datetime
     due_at: datetime
     now: datetime
+    # Later limits counted from the report that have already passed while
+    # an earlier step is late (the legal 14 days of the initial assessment,
+    # say): they must show, not hide behind the current step.
+    later_overdue: tuple = ()
 
     @property
     def remaining(self):
@@ -79,8 +84,34 @@ class Deadline:
         return not self.is_overdue and self.remaining <= window * settings.UNDER15_DUE_SOON_SHARE
 
 
+def _later_limits(report):
+    """The limits of the steps after the current one that run from the report's arrival."""
+    received = report.received_at
+    limits = []
+    if report.state == ReportState.RECEIVED:
+        limits.append(
+            (
+                STEP_LABELS[ReportState.PROTECTION_ASSESSED],
+                add_local_days(received, settings.UNDER15_FIRST_CONTACT_DAYS),
+            )
+        )
+    if report.state in (ReportState.RECEIVED, ReportState.PROTECTION_ASSESSED):
+        limits.append(
+            (
+                STEP_LABELS[ReportState.FIRST_CONTACT],
+                add_local_days(received, settings.UNDER15_ASSESSMENT_DAYS),
+            )
+        )
+    return limits
+
+
 def report_deadline(report, now=None):
-    """The deadline of the report's current step, or None when no clock runs."""
+    """The deadline of the report's current step, or None when no clock runs.
+
+    After an initial assessment that decided to investigate, the
+    investigation's months run from that decision until it is started (a
+    decision never followed through shows as overdue).
+    """
     now = now or timezone.now()
     received = report.received_at
     state = report.state
@@ -92,9 +123,23 @@ def report_deadline(report, now=None):
         due, start = add_local_days(received, settings.UNDER15_FIRST_CONTACT_DAYS), received
     elif state == ReportState.FIRST_CONTACT:
         due, start = add_local_days(received, settings.UNDER15_ASSESSMENT_DAYS), received
+    elif state == ReportState.ASSESSED and report.decided_to_investigate():
+        start = report.assessed_at
+        due = add_local_months(start, settings.UNDER15_INVESTIGATION_MONTHS)
     elif state == ReportState.INVESTIGATING:
         start = report.investigation_started_at
         due = add_local_months(start, settings.UNDER15_INVESTIGATION_MONTHS)
     else:
         return None
-    return Deadline(step=str(STEP_LABELS[state]), starts_at=start, due_at=due, now=now)
+    later_overdue = tuple(
+        str(label)
+        for label, limit in _later_limits(report)
+        if limit.astimezone(UTC) < now.astimezone(UTC)
+    )
+    return Deadline(
+        step=str(STEP_LABELS[state]),
+        starts_at=start,
+        due_at=due,
+        now=now,
+        later_overdue=later_overdue,
+    )

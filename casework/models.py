@@ -19,7 +19,12 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import District, Unit
-from vault.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
+from vault.fields import (
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    blank_encrypted_fields,
+)
 from vault.keyring import blind_index
 from vault.models import DataKey
 from vault.querysets import TrackedManager
@@ -153,20 +158,22 @@ class Person(models.Model):
         )
 
     @transaction.atomic
-    def erase(self):
-        """Crypto-shred: destroy the data key, so that every value ever stored
-        for this person, history rows included, can no longer be decrypted,
-        and drop the blind indexes that could confirm a guess."""
+    def erase(self, *, by=None):
+        """Crypto-shred: destroy the person's data key and the keys of every
+        case about them, so that every value ever stored for this person,
+        history rows included, can no longer be decrypted, and drop the
+        blind indexes that could confirm a guess."""
         data_key = DataKey.objects.select_for_update().get(pk=self.data_key_id)
+        for report in self.under15_reports.filter(erased_at__isnull=True):
+            report.erase(by=by)
         self.name_tokens.all().delete()
         self.identity_number_index = None
         # Every encrypted field is nullable for this: erased means empty.
-        for field in self._meta.concrete_fields:
-            if isinstance(field, EncryptedTextField):
-                setattr(self, field.attname, None)
+        blank_encrypted_fields(self)
         self.erased_at = timezone.now()
         # Saved while the key still exists: the history row of the erasure
         # holds no values, and the key is destroyed in the same transaction.
+        self._history_user = by
         self.save()
         data_key.destroy()
         self.data_key = data_key
@@ -252,10 +259,15 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
 
     Categorical columns (offence, district, dates, decision, state) are plain
     so statistics never decrypt; the police reference and free text are
-    encrypted under the person's data key.
+    encrypted under the report's own data key, as are its contacts and
+    journal, so the case can be shredded apart from the person's other
+    cases (``report_erase``); the person's identity stays under theirs.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    data_key = models.OneToOneField(
+        DataKey, on_delete=models.PROTECT, related_name="under15_report", editable=False
+    )
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="under15_reports", verbose_name=_("person")
     )
@@ -270,9 +282,7 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
         related_name="assigned_under15_reports",
         verbose_name=_("assigned to"),
     )
-    police_reference = EncryptedTextField(
-        _("police reference"), key="person.data_key", max_length=50, null=True
-    )
+    police_reference = EncryptedTextField(_("police reference"), max_length=50, null=True)
     offence_category = models.CharField(
         _("offence"), max_length=20, choices=OffenceCategory.choices
     )
@@ -283,9 +293,7 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
     )
     # Whole years at the offence, kept for statistics (never decrypt to count).
     age_at_offence = models.PositiveSmallIntegerField(_("age at the offence"))
-    summary = EncryptedTextField(
-        _("summary"), key="person.data_key", blank=True, null=True, max_length=5000
-    )
+    summary = EncryptedTextField(_("summary"), blank=True, null=True, max_length=5000)
     linked_report = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -320,6 +328,9 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when the report's content is shredded (report_erase, or the person's
+    # erasure); the categorical columns stay for statistics.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TrackedManager()
     history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
@@ -350,6 +361,31 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self):
         return self.state != ReportState.CLOSED
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None or self.person.is_erased
+
+    @transaction.atomic
+    def erase(self, *, by=None):
+        """Shred this case: its content, contacts and journal, history included.
+
+        The encrypted columns are emptied before the key goes, so the rows can
+        still be saved afterwards; the categorical columns stay for
+        statistics. The person and their other cases are untouched.
+        """
+        data_key = DataKey.objects.select_for_update().get(pk=self.data_key_id)
+        for model in (JournalEntry, Contact):
+            for record in model.objects.filter(data_key_id=data_key.pk):
+                blank_encrypted_fields(record)
+                record._history_user = by
+                record.save()
+        blank_encrypted_fields(self)
+        self.erased_at = timezone.now()
+        self._history_user = by
+        self.save()
+        data_key.destroy()
+        self.data_key = data_key
 
     def _moved(self, by, at):
         self.state_changed_by = by
@@ -469,10 +505,14 @@ class ContactKind(models.TextChoices):
 
 class CaseRecord(models.Model):
     """What contacts and journal entries share: the case they belong to (any
-    programme's case model) and the person whose data key seals them."""
+    programme's case model), its person, and the case's data key, which
+    seals them: shredding the case shreds them with it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    data_key = models.ForeignKey(
+        DataKey, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     case_id = models.UUIDField()
     case = GenericForeignKey("case_type", "case_id")
@@ -491,9 +531,7 @@ class CaseRecord(models.Model):
 class Contact(CaseRecord):
     occurred_at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices)
-    participants = EncryptedTextField(
-        _("participants"), key="person.data_key", max_length=1000, null=True, blank=True
-    )
+    participants = EncryptedTextField(_("participants"), max_length=1000, null=True, blank=True)
 
     history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
 
@@ -519,7 +557,7 @@ class JournalEntry(ConcurrentTransitionMixin, CaseRecord):
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="journal_entries"
     )
-    text = EncryptedTextField(_("note"), key="person.data_key", max_length=20000, null=True)
+    text = EncryptedTextField(_("note"), max_length=20000, null=True)
     state = FSMField(default=JournalState.DRAFT, choices=JournalState.choices, protected=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(

@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
+from audit.models import Reason
+from casework import policy
 from casework.identity_numbers import parse_identity_number
 from casework.models import (
     EARLY_CLOSE_REASONS,
@@ -39,7 +40,10 @@ class ReportRegistrationForm(forms.Form):
         label=_("Given names"),
         max_length=200,
         required=False,
-        help_text=_("Only needed when the person is not registered yet."),
+        help_text=_(
+            "As in the police report. Needed unless the child is already one of yours; "
+            "they are checked against the identity number."
+        ),
     )
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
     police_reference = forms.CharField(
@@ -67,6 +71,11 @@ class ReportRegistrationForm(forms.Form):
     )
     link_to_open_report = forms.BooleanField(
         label=_("Register anyway, linked to the open report"), required=False
+    )
+    open_reason = forms.ChoiceField(
+        label=_("Why do you need to open this file?"),
+        required=False,
+        choices=[("", "---------"), *Reason.stated_choices()],
     )
 
     def clean_identity_number(self):
@@ -159,14 +168,22 @@ STEP_TIME_LABELS = {
 
 
 class AssignForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+    assigned_to = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=None,
+        error_messages={
+            "required": _("Choose a social worker to assign the report to."),
+            "invalid_choice": _(
+                "Choose a social worker in the report's unit. A report about a person with "
+                "protected identity can only go to a worker who already works with the person."
+            ),
+        },
+    )
 
-    def __init__(self, *args, unit, **kwargs):
+    def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = (
-            get_user_model()
-            .objects.filter(unit=unit, is_active=True, groups__name="social_worker")
-            .order_by("first_name", "last_name")
+        self.fields["assigned_to"].queryset = policy.assignable_workers(report=report).order_by(
+            "first_name", "last_name"
         )
 
 

@@ -1,35 +1,40 @@
-"""Which under-15 reports a user sees, and in what order.
-
-A social worker sees the reports assigned to them and those of their unit;
-a unit manager sees their unit's. A person with protected identity narrows
-that to the assigned worker. Everyone else sees none: 404.
-"""
+"""Which under-15 reports a user sees, and in what order; the rules are in casework/policy.py."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import Role
+from casework import policy
 from casework.deadlines import report_deadline
 from casework.models import Contact, JournalEntry, ReportState, Under15Report
 
 
-def reports_for_user(*, user):
-    reports = Under15Report.objects.select_related("person", "district", "assigned_to", "unit")
-    if user.has_role(Role.SOCIAL_WORKER):
-        visible = Q(assigned_to=user)
-        if user.unit_id:
-            visible |= Q(unit_id=user.unit_id, person__protected_identity=False)
-        return reports.filter(visible)
-    if user.has_role(Role.UNIT_MANAGER) and user.unit_id:
-        return reports.filter(unit_id=user.unit_id)
-    return reports.none()
+class ReportErased(Exception):
+    """The user would reach the report, but its content was erased."""
+
+    def __init__(self, report):
+        super().__init__(f"{report} was erased")
+        self.report = report
 
 
-def report_get_for_user(*, user, pk):
-    report = reports_for_user(user=user).filter(pk=pk).first()
+def reports_for_user(*, user, to_work=False):
+    return policy.reports_for_user(user=user, to_work=to_work).select_related(
+        "person", "data_key", "district", "assigned_to", "unit"
+    )
+
+
+def report_get_for_user(*, user, pk, to_work=False):
+    """The report, if the user may open it (``to_work``: as a social worker);
+    404 otherwise; ReportErased if they would, but it was erased."""
+    report = reports_for_user(user=user, to_work=to_work).filter(pk=pk).first()
     if report is None:
+        erased = Under15Report.objects.filter(pk=pk).select_related("person").first()
+        if erased is not None and erased.is_erased:
+            access = policy.report_access(user=user, report=erased)
+            if access is policy.ReportAccess.WORK or (
+                access is policy.ReportAccess.MANAGE and not to_work
+            ):
+                raise ReportErased(erased)
         raise Http404
     return report
 
@@ -63,18 +68,27 @@ def reports_open_for_unit(*, user, now=None):
     )
 
 
-def report_timeline(report):
-    """Contacts, journal entries and state changes, oldest first, with who and when."""
+def unit_workers(*, unit):
+    """The social workers a unit's reports can be assigned to."""
+    return policy.unit_workers(unit=unit).order_by("first_name", "last_name")
+
+
+def report_timeline(report, *, with_records=True):
+    """Contacts, journal entries and state changes, oldest first, with who and when.
+
+    ``with_records``: contacts and notes too (the user may read case records).
+    """
     case_type = ContentType.objects.get_for_model(report)
     entries = []
-    for contact in Contact.objects.filter(case_type=case_type, case_id=report.pk).select_related(
-        "created_by"
-    ):
-        entries.append({"kind": "contact", "at": contact.occurred_at, "object": contact})
-    for note in JournalEntry.objects.filter(case_type=case_type, case_id=report.pk).select_related(
-        "created_by", "signed_by", "corrects"
-    ):
-        entries.append({"kind": "journal", "at": note.created_at, "object": note})
+    if with_records:
+        of_case = {"case_type": case_type, "case_id": report.pk}
+        for contact in Contact.objects.filter(**of_case).select_related("created_by", "data_key"):
+            entries.append({"kind": "contact", "at": contact.occurred_at, "object": contact})
+        notes = JournalEntry.objects.filter(**of_case).select_related(
+            "created_by", "signed_by", "corrects", "data_key"
+        )
+        for note in notes:
+            entries.append({"kind": "journal", "at": note.created_at, "object": note})
     previous_state = None
     previous_assignee = None
     history = report.history.order_by("history_date").select_related("history_user", "assigned_to")

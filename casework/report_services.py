@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from audit.services import access_event_record
+from casework import policy, selectors, services
 from casework.models import (
     AssessmentDecision,
     CloseReason,
@@ -21,6 +22,7 @@ from casework.models import (
     ReportState,
     Under15Report,
 )
+from vault.models import DataKey
 
 REPORT_OBJECT = "casework.under15report"
 JOURNAL_OBJECT = "casework.journalentry"
@@ -39,12 +41,14 @@ STEPS = {
 
 
 class ReportError(Exception):
-    """A refused write; ``field`` names the form field, ``message`` is for the user."""
+    """A refused write; ``field`` names the form field, ``message`` is for the user,
+    ``code`` says which refusal it is for code that must tell them apart."""
 
-    def __init__(self, message, field=None):
+    def __init__(self, message, field=None, code=""):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
 
 
 def _may_take(method, instance, user):
@@ -62,8 +66,14 @@ def age_in_years(born, on):
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def open_reports_for_person(person):
-    return Under15Report.objects.filter(person=person).exclude(state=ReportState.CLOSED)
+def open_reports_for_person(*, person, user):
+    """The person's open reports that ``user`` may see (never another unit's)."""
+    return (
+        policy.reports_for_user(user=user)
+        .filter(person=person)
+        .exclude(state=ReportState.CLOSED)
+        .order_by("received_at")
+    )
 
 
 def report_register(
@@ -114,6 +124,7 @@ def report_register(
         raise ReportError(_("You are not placed in a unit. Ask your administrator."))
     with transaction.atomic():
         report = Under15Report(
+            data_key=DataKey.create(DataKey.Purpose.CASE),
             person=person,
             unit_id=by.unit_id,
             assigned_to=by,
@@ -138,6 +149,171 @@ def report_register(
             person_ref=person.pk,
         )
     return report
+
+
+def report_registration(
+    *,
+    by,
+    request,
+    identity_number,
+    given_names="",
+    family_name="",
+    link_to_open_report=False,
+    open_reason="",
+    **report_values,
+):
+    """Register a police report, finding or registering its person under the access policy.
+
+    The person is found by identity number and reached exactly as their file
+    would be (casework/policy.py): a person the user does not work with is
+    reached only with a stated reason (``open_reason``, flagged in the
+    access log) and only when the typed names fit; a person the user may
+    not reach at all (protected identity) is refused with a message that
+    names nothing. Only open reports the user may see are offered for
+    linking. ``report_values`` go to ``report_register``.
+
+    Refusals are ReportError with ``code``: ``names_needed``,
+    ``check_identity_number``, ``not_here``, ``reason_needed`` or
+    ``open_report`` (then ``error.open_report`` is the report to link).
+    Side effects: those of person_register, person_open_with_reason and
+    report_register; an access-log event for a refused protected person.
+    """
+    names_typed = bool(given_names.strip() and family_name.strip())
+    session = getattr(request, "session", None)
+    open_with_reason = False
+    with transaction.atomic():
+        person = selectors.person_find_by_identity_number(identity_number)
+        if person is None:
+            if not names_typed:
+                raise _names_needed()
+            person = services.person_register(
+                by=by,
+                request=request,
+                identity_number=identity_number,
+                given_names=given_names,
+                family_name=family_name,
+                district=report_values.get("district"),
+            )
+        else:
+            open_with_reason = _person_reachable_for_registration(
+                person=person,
+                by=by,
+                request=request,
+                session=session,
+                names_typed=names_typed,
+                given_names=given_names,
+                family_name=family_name,
+                open_reason=open_reason,
+            )
+        open_report = open_reports_for_person(person=person, user=by).first()
+        if open_report is not None and not link_to_open_report:
+            error = ReportError(
+                _(
+                    "There is already an open report for this person (%(reference)s, received "
+                    "%(received)s). Open it instead, or tick the box below to register this "
+                    "one linked to it."
+                )
+                % {
+                    "reference": open_report.reference,
+                    "received": timezone.localtime(open_report.received_at).strftime("%Y-%m-%d"),
+                },
+                code="open_report",
+            )
+            error.open_report = open_report
+            raise error
+        report = report_register(
+            by=by, request=request, person=person, linked_report=open_report, **report_values
+        )
+        if open_with_reason:
+            # Last, once the report stands: a refused report opens no file.
+            services.person_open_with_reason(
+                person=person, by=by, request=request, reason=open_reason
+            )
+        return report
+
+
+def _names_needed():
+    return ReportError(
+        _("Enter the child's given names and family name as they stand in the police report."),
+        field="given_names",
+        code="names_needed",
+    )
+
+
+def _person_reachable_for_registration(
+    *, person, by, request, session, names_typed, given_names, family_name, open_reason
+):
+    """Refuse what the policy refuses; True when the file must be opened with the reason."""
+    access = policy.person_access(user=by, person=person, session=session)
+    if access is policy.PersonAccess.NONE:
+        access_event_record(
+            action="access_denied",
+            request=request,
+            actor=by,
+            object_type=services.PERSON_OBJECT,
+            object_id=str(person.pk),
+            person_ref=person.pk,
+            outcome="denied",
+            flagged=True,
+            detail="report_registration",
+        )
+        raise ReportError(
+            _(
+                "A report for this identity number cannot be registered by you. Contact "
+                "your unit manager."
+            ),
+            field="identity_number",
+            code="not_here",
+        )
+    if access is not policy.PersonAccess.ASSIGNED and not names_typed:
+        raise _names_needed()
+    if names_typed and not selectors.person_names_match(
+        person, given_names=given_names, family_name=family_name
+    ):
+        raise ReportError(
+            _(
+                "The identity number belongs to a person registered with other names. Check "
+                "the number and the names against the police report."
+            ),
+            field="identity_number",
+            code="check_identity_number",
+        )
+    if access is policy.PersonAccess.NEEDS_REASON:
+        if not open_reason:
+            raise ReportError(
+                _(
+                    "The person's file belongs to another unit. To register the report, "
+                    "state why you open the file; the opening is shown to the auditors."
+                ),
+                field="open_reason",
+                code="reason_needed",
+            )
+        return True
+    return False
+
+
+def report_record_view(*, report, by, request):
+    """Log that a report's page was shown. Side effects: an access-log event."""
+    access_event_record(
+        action="view",
+        request=request,
+        actor=by,
+        object_type=REPORT_OBJECT,
+        object_id=str(report.pk),
+        person_ref=report.person_id,
+    )
+
+
+def journal_entry_record_view(*, entry, by, request):
+    """Log that a page showed a journal note's text. Side effects: an access-log event."""
+    access_event_record(
+        action="view",
+        request=request,
+        actor=by,
+        object_type=JOURNAL_OBJECT,
+        object_id=str(entry.pk),
+        person_ref=entry.person_id,
+    )
 
 
 def report_take_step(*, report, step, by, request=None, at=None, expected_state=None, **values):
@@ -216,7 +392,16 @@ def report_assign(*, report, to_user, by, request=None):
     """Assign the report to a worker of its unit. Side effects: history row, event."""
     if not by.has_perm("casework.assign_report") or by.unit_id != report.unit_id:
         raise PermissionDenied
-    if to_user.unit_id != report.unit_id or not to_user.has_perm("casework.work_report"):
+    workers = policy.assignable_workers(report=report)
+    if not to_user.has_perm("casework.work_report") or not workers.filter(pk=to_user.pk).exists():
+        if report.person.protected_identity and to_user.unit_id == report.unit_id:
+            raise ReportError(
+                _(
+                    "The person has a protected identity: the report can only go to a "
+                    "social worker who already works with the person."
+                ),
+                field="assigned_to",
+            )
         raise ReportError(_("Choose a social worker in the report's unit."), field="assigned_to")
     with transaction.atomic():
         locked = Under15Report.objects.select_for_update().get(pk=report.pk)
@@ -247,6 +432,7 @@ def contact_record(*, case, by, request=None, occurred_at, kind, participants=""
     with transaction.atomic():
         contact = Contact(
             person_id=case.person_id,
+            data_key_id=case.data_key_id,
             case_type=ContentType.objects.get_for_model(case),
             case_id=case.pk,
             occurred_at=occurred_at,
@@ -283,6 +469,7 @@ def journal_entry_write(*, case, by, request=None, text, contact=None, corrects=
     with transaction.atomic():
         entry = JournalEntry(
             person_id=case.person_id,
+            data_key_id=case.data_key_id,
             case_type=ContentType.objects.get_for_model(case),
             case_id=case.pk,
             contact=contact,
@@ -349,3 +536,26 @@ def journal_entry_sign(*, entry, by, request=None):
             detail="sign",
         )
     return entry
+
+
+def report_erase(*, report, by, request=None):
+    """Shred one report: its content, contacts and journal, history included.
+
+    For retention and court orders; the person and their other cases stay
+    readable. Side effects: the report's data key is destroyed, encrypted
+    columns emptied (a history row each), an access-log event.
+    """
+    with transaction.atomic():
+        locked = Under15Report.objects.select_for_update().get(pk=report.pk)
+        if locked.erased_at is not None:
+            return locked
+        locked.erase(by=by)
+        access_event_record(
+            action="erase",
+            request=request,
+            actor=by,
+            object_type=REPORT_OBJECT,
+            object_id=str(locked.pk),
+            person_ref=locked.person_id,
+        )
+    return locked

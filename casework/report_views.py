@@ -1,4 +1,5 @@
 import copy
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,8 +15,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.access import roles_required, verified
 from accounts.roles import Role
-from audit.services import access_event_record
-from casework import report_selectors, report_services, selectors, services
+from casework import policy, report_selectors, report_services
 from casework.deadlines import report_deadline
 from casework.denials import load_or_refuse
 from casework.models import AssessmentDecision, JournalEntry
@@ -39,14 +39,32 @@ STEP_TITLES = {
 
 
 def _report_for_worker(request, pk):
-    """The report, if this social worker may work it; refusals are logged, then 404."""
+    """The report, if this social worker may work it; refusals are logged, then 404.
 
-    def load():
-        if not request.user.has_role(Role.SOCIAL_WORKER):
-            raise Http404
-        return report_selectors.report_get_for_user(user=request.user, pk=pk)
+    An erased report the worker would otherwise reach raises ReportErased,
+    which ``erased_aware`` answers with a page that says so.
+    """
+    return load_or_refuse(
+        request,
+        object_type=report_services.REPORT_OBJECT,
+        pk=pk,
+        load=lambda: report_selectors.report_get_for_user(user=request.user, pk=pk, to_work=True),
+    )
 
-    return load_or_refuse(request, object_type=report_services.REPORT_OBJECT, pk=pk, load=load)
+
+def erased_aware(view):
+    """Answer an erased report with a 410 page that says so, instead of a crash."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except report_selectors.ReportErased as erased:
+            return render(
+                request, "casework/report_erased.html", {"report": erased.report}, status=410
+            )
+
+    return wrapper
 
 
 # An answer that satisfies each step's conditions, to ask "could this step be
@@ -91,7 +109,8 @@ def _step_form(report, step, data=None):
 
 
 def _render_detail(request, report, *, step_forms=None, journal_form=None, status=200):
-    steps = _available_steps(report, request.user)
+    user = request.user
+    steps = _available_steps(report, user)
     forms = {step: _step_form(report, step) for step in steps}
     forms.update(step_forms or {})
     # A step the report has moved past: show what the user typed, with why.
@@ -108,9 +127,16 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
             "deadline": report_deadline(report),
             "steps": [(step, STEP_TITLES[step], forms[step]) for step in steps],
             "stale_steps": stale,
-            "timeline": report_selectors.report_timeline(report),
+            # The report names its person only where the person policy lets
+            # the user read the person's file.
+            "show_person": policy.report_shows_person(
+                user=user, report=report, session=request.session
+            ),
+            "timeline": report_selectors.report_timeline(
+                report, with_records=policy.may_see_case_records(user)
+            ),
             "journal_form": journal_form or JournalForm(),
-            "linked_reports": report_selectors.reports_for_user(user=request.user).filter(
+            "linked_reports": report_selectors.reports_for_user(user=user).filter(
                 linked_report=report
             ),
         },
@@ -178,10 +204,22 @@ def unit_reports_context(request):
     assign them to, and counts of unassigned, overdue and due soon."""
     now = timezone.now()
     reports = report_selectors.reports_open_for_unit(user=request.user, now=now)
+    paged = _paged_with_deadlines(request, reports, reports, now)
+    # Once for the page, not once per row's drop-down; a protected person's
+    # report offers only the workers already assigned to the person.
+    workers = list(report_selectors.unit_workers(unit=request.user.unit))
+    paged["rows"] = [
+        (
+            report,
+            deadline,
+            list(AssignForm(report=report).fields["assigned_to"].queryset)
+            if report.person.protected_identity
+            else workers,
+        )
+        for report, deadline in paged["rows"]
+    ]
     return {
-        **_paged_with_deadlines(request, reports, reports, now),
-        # Once for the page, not once per row's drop-down.
-        "workers": list(AssignForm(unit=request.user.unit).fields["assigned_to"].queryset),
+        **paged,
         "unassigned_count": sum(1 for report in reports if report.assigned_to_id is None),
     }
 
@@ -189,10 +227,13 @@ def unit_reports_context(request):
 @roles_required(Role.UNIT_MANAGER)
 @require_POST
 def report_assign(request, pk):
-    report = report_selectors.reports_for_user(user=request.user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    form = AssignForm(request.POST, unit=report.unit)
+    report = load_or_refuse(
+        request,
+        object_type=report_services.REPORT_OBJECT,
+        pk=pk,
+        load=lambda: report_selectors.report_get_for_user(user=request.user, pk=pk),
+    )
+    form = AssignForm(request.POST, report=report)
     if form.is_valid():
         try:
             report_services.report_assign(
@@ -210,7 +251,7 @@ def report_assign(request, pk):
                 % {"reference": report.reference, "user": form.cleaned_data["assigned_to"]},
             )
     else:
-        messages.error(request, _("Choose a social worker to assign the report to."))
+        messages.error(request, " ".join(form.errors.get("assigned_to", [])))
     return redirect("casework:unit-reports")
 
 
@@ -222,82 +263,36 @@ def report_create(request):
         initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     open_report = None
+    reason_needed = False
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = selectors.person_find_by_identity_number(data["identity_number"])
-        if person is not None:
-            open_report = report_services.open_reports_for_person(person).first()
-        if person is None and not (data["given_names"] and data["family_name"]):
-            form.add_error(
-                "given_names",
-                _("The person is not registered yet: enter their given names and family name."),
-            )
-        elif open_report is not None and not data["link_to_open_report"]:
-            form.add_error(
-                None,
-                _(
-                    "There is already an open report for this person (%(reference)s, received "
-                    "%(received)s). Open it instead, or tick the box below to register this "
-                    "one linked to it."
-                )
-                % {
-                    "reference": open_report.reference,
-                    "received": timezone.localtime(open_report.received_at).strftime("%Y-%m-%d"),
-                },
-            )
+        data = dict(form.cleaned_data)
+        try:
+            report = report_services.report_registration(by=request.user, request=request, **data)
+        except report_services.ReportError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            open_report = getattr(error, "open_report", None)
+            reason_needed = error.code == "reason_needed"
         else:
-            try:
-                with transaction.atomic():
-                    if person is None:
-                        person = services.person_register(
-                            by=request.user,
-                            request=request,
-                            identity_number=data["identity_number"],
-                            given_names=data["given_names"],
-                            family_name=data["family_name"],
-                            district=data["district"],
-                        )
-                    report = report_services.report_register(
-                        by=request.user,
-                        request=request,
-                        person=person,
-                        police_reference=data["police_reference"],
-                        offence_category=data["offence_category"],
-                        offence_date=data["offence_date"],
-                        received_at=data["received_at"],
-                        district=data["district"],
-                        summary=data["summary"],
-                        linked_report=open_report,
-                    )
-            except (report_services.ReportError, services.PersonError) as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(request, _("The report is registered. The clock has started."))
-                return redirect("casework:report-detail", pk=report.pk)
-    visible_open_report = (
-        report_selectors.reports_for_user(user=request.user).filter(pk=open_report.pk).first()
-        if open_report
-        else None
-    )
+            messages.success(request, _("The report is registered. The clock has started."))
+            return redirect("casework:report-detail", pk=report.pk)
     return render(
         request,
         "casework/report_form.html",
-        {"form": form, "open_report": open_report, "visible_open_report": visible_open_report},
+        {
+            "form": form,
+            "open_report": open_report,
+            # Asked for once the service says so, and kept while it is filled in.
+            "reason_needed": reason_needed or bool(form["open_reason"].value()),
+        },
     )
 
 
 @verified
 @require_GET
+@erased_aware
 def report_detail(request, pk):
     report = _report_for_worker(request, pk)
-    access_event_record(
-        action="view",
-        request=request,
-        actor=request.user,
-        object_type=report_services.REPORT_OBJECT,
-        object_id=str(report.pk),
-        person_ref=report.person_id,
-    )
+    report_services.report_record_view(report=report, by=request.user, request=request)
     return _render_detail(request, report)
 
 
@@ -316,6 +311,7 @@ def _conflict_message(report):
 
 @verified
 @require_POST
+@erased_aware
 def report_step(request, pk, step):
     report = _report_for_worker(request, pk)
     if step not in report_services.STEPS:
@@ -352,6 +348,7 @@ def report_step(request, pk, step):
 
 @verified
 @require_http_methods(["GET", "POST"])
+@erased_aware
 def contact_create(request, pk):
     report = _report_for_worker(request, pk)
     form = ContactForm(
@@ -396,6 +393,7 @@ def _journal_entry(report, entry_pk):
 
 @verified
 @require_POST
+@erased_aware
 def journal_create(request, pk):
     report = _report_for_worker(request, pk)
     form = JournalForm(request.POST)
@@ -410,9 +408,12 @@ def journal_create(request, pk):
 
 @verified
 @require_http_methods(["GET", "POST"])
+@erased_aware
 def journal_edit(request, pk, entry_pk):
     report = _report_for_worker(request, pk)
     entry = _journal_entry(report, entry_pk)
+    if request.method == "GET":
+        report_services.journal_entry_record_view(entry=entry, by=request.user, request=request)
     correcting = entry.is_signed
     form = JournalForm(request.POST or None, initial={} if correcting else {"text": entry.text})
     if request.method == "POST" and form.is_valid():
@@ -443,6 +444,7 @@ def journal_edit(request, pk, entry_pk):
 
 @verified
 @require_POST
+@erased_aware
 def journal_sign(request, pk, entry_pk):
     report = _report_for_worker(request, pk)
     entry = _journal_entry(report, entry_pk)

@@ -1,73 +1,25 @@
-"""Who may open which person's file.
-
-A social worker opens the files of their own unit's persons. Any other
-person's file opens only with a stated reason, is flagged in the access log
-and lasts for OPENED_WITH_REASON_MINUTES. A person with protected identity
-is reachable only by the workers assigned to them (for now: the one who
-registered them) - not with a reason either. Everyone else gets 404.
-"""
-
-import enum
-import time
+"""Reads of persons, through the access policy (casework/policy.py)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from accounts.roles import Role
+from casework import policy
 from casework.identity_numbers import normalise_identity_number
 from casework.models import Person, identity_number_index, name_token_index, name_tokens
-
-OPENED_WITH_REASON = "persons_opened_with_reason"
-
-
-class PersonAccess(enum.Enum):
-    NONE = "none"
-    ASSIGNED = "assigned"
-    # Outside the assignment: needs a stated reason first.
-    NEEDS_REASON = "needs_reason"
-    WITH_REASON = "with_reason"
-
-
-def persons_for_user(*, user):
-    """Persons whose files the user may open without stating a reason."""
-    if not user.has_role(Role.SOCIAL_WORKER):
-        return Person.objects.none()
-    own_unit = Person.objects.filter(
-        responsible_unit_id=user.unit_id, protected_identity=False, erased_at__isnull=True
-    )
-    if user.unit_id is None:
-        own_unit = Person.objects.none()
-    registered = Person.objects.filter(created_by=user, erased_at__isnull=True)
-    return (own_unit | registered).distinct()
-
-
-def _opened_with_reason(session, person):
-    entry = session.get(OPENED_WITH_REASON, {}).get(str(person.pk))
-    return entry is not None and entry["expires"] > time.time()
-
-
-def person_access_for_user(*, user, person, session=None):
-    if person.is_erased or not user.has_role(Role.SOCIAL_WORKER):
-        return PersonAccess.NONE
-    if persons_for_user(user=user).filter(pk=person.pk).exists():
-        return PersonAccess.ASSIGNED
-    if person.protected_identity:
-        return PersonAccess.NONE
-    if session is not None and _opened_with_reason(session, person):
-        return PersonAccess.WITH_REASON
-    return PersonAccess.NEEDS_REASON
+from casework.policy import PersonAccess
 
 
 def person_get_for_user(*, user, pk, session=None):
     """The person and how the user reaches them; 404 if they may not at all."""
-    person = Person.objects.select_related("data_key", "district", "responsible_unit").filter(
-        pk=pk
+    person = (
+        Person.objects.select_related("data_key", "district", "responsible_unit")
+        .filter(pk=pk)
+        .first()
     )
-    person = person.first()
     if person is None:
         raise Http404
-    access = person_access_for_user(user=user, person=person, session=session)
+    access = policy.person_access(user=user, person=person, session=session)
     if access is PersonAccess.NONE:
         raise Http404
     return person, access
@@ -76,7 +28,9 @@ def person_get_for_user(*, user, pk, session=None):
 def person_find_by_identity_number(raw):
     """The person with this identity number, found through the blind index.
 
-    Raises ValidationError with a message for the user if the number is invalid.
+    For services that then ask the policy; never show the result to a user
+    without that. Raises ValidationError with a message for the user if the
+    number is invalid.
     """
     digits12 = normalise_identity_number(raw)
     return Person.objects.filter(identity_number_index=identity_number_index(digits12)).first()
@@ -91,12 +45,26 @@ def person_ref_for_identity_number(raw):
     return person.pk if person else None
 
 
+def person_names_match(person, *, given_names, family_name):
+    """Whether typed names fit the person's, compared by blind index, never decrypted.
+
+    Every word of the typed family name must be one of the person's words,
+    and at least one word of the given names ("Anna" fits "Anna Maria").
+    """
+    family, given = name_tokens(family_name), name_tokens(given_names)
+    if not family or not given:
+        return False
+    stored = set(person.name_tokens.values_list("token", flat=True))
+    family_ok = all(name_token_index(token) in stored for token in family)
+    return family_ok and any(name_token_index(token) in stored for token in given)
+
+
 def persons_search_for_user(*, user, text):
     """Visible persons whose name has every word of ``text``, by blind index."""
     tokens = name_tokens(text)
-    persons = persons_for_user(user=user)
+    persons = policy.persons_for_user(user=user)
     if not tokens:
         return persons.none()
     for token in tokens:
         persons = persons.filter(name_tokens__token=name_token_index(token))
-    return persons.select_related("district")[: settings.PERSON_SEARCH_LIMIT]
+    return persons.select_related("district", "data_key")[: settings.PERSON_SEARCH_LIMIT]

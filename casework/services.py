@@ -1,13 +1,15 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import access_event_record
 from casework.identity_numbers import parse_identity_number
 from casework.models import Person, identity_number_index
-from casework.selectors import OPENED_WITH_REASON, PersonAccess
+from casework.policy import OPENED_WITH_REASON, PersonAccess
 from vault.models import DataKey
 
 PERSON_OBJECT = "casework.person"
@@ -30,6 +32,29 @@ class PersonError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class PersonChangedMeanwhile(PersonError):
+    """Someone saved the file after the user opened it; ``latest`` is their history row."""
+
+    def __init__(self, latest):
+        super().__init__(
+            _(
+                "%(user)s changed this file at %(time)s while you were editing. Your "
+                "changes are not saved; check the file and save again."
+            )
+            % {
+                "user": latest.history_user or _("Someone"),
+                "time": timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+        self.latest = latest
+
+
+def person_version(person):
+    """The id of the person's newest history row: what an edit form saw."""
+    latest = person.history.order_by("-history_date").values_list("history_id", flat=True)
+    return str(latest.first() or "")
 
 
 def _set_identity_number(person, raw):
@@ -61,6 +86,8 @@ def person_register(*, by, request=None, identity_number="", **values):
     Side effects: a data key, the person row and its history row, name
     tokens, an access-log event.
     """
+    if not by.has_perm("casework.register_person"):
+        raise PermissionDenied
     with transaction.atomic():
         person = Person(
             data_key=DataKey.create(),
@@ -85,16 +112,23 @@ def person_register(*, by, request=None, identity_number="", **values):
     return person
 
 
-def person_update(*, person, by, request=None, identity_number=None, **values):
+def person_update(*, person, by, request=None, seen_version=None, identity_number=None, **values):
     """Change a person's details.
 
-    Side effects: the row and a history row, name tokens, an access-log
-    event naming the changed fields (not their values). Returns the names
-    of the changed fields; nothing is written when nothing changed.
+    ``seen_version`` is ``person_version`` as the user's form saw it; if
+    someone saved since, PersonChangedMeanwhile is raised and nothing is
+    written. Side effects: the row and a history row, name tokens, an
+    access-log event naming the changed fields (not their values). Returns
+    the names of the changed fields; nothing is written when nothing changed.
     """
     with transaction.atomic():
-        # Lock the row: two workers editing at once must not both win.
+        # Lock the row, then compare: two workers editing at once must not
+        # both win, and the second must learn who saved first.
         locked = Person.objects.select_for_update().get(pk=person.pk)
+        if seen_version is not None and person_version(locked) != seen_version:
+            raise PersonChangedMeanwhile(
+                locked.history.order_by("-history_date").select_related("history_user").first()
+            )
         changed = []
         for name in EDITABLE_FIELDS:
             if name in values and getattr(locked, name) != values[name]:
@@ -121,6 +155,22 @@ def person_update(*, person, by, request=None, identity_number=None, **values):
             detail=",".join(changed),
         )
     return changed
+
+
+def persons_record_search(*, persons, by, request):
+    """Log that a search showed these persons (their names are a read of the file).
+
+    Side effects: one access-log event per person shown.
+    """
+    for person in persons:
+        access_event_record(
+            action="search",
+            request=request,
+            actor=by,
+            object_type=PERSON_OBJECT,
+            object_id=str(person.pk),
+            person_ref=person.pk,
+        )
 
 
 def person_record_view(*, person, by, request, access):
@@ -166,12 +216,13 @@ def person_open_with_reason(*, person, by, request, reason):
 def person_erase(*, person, by, request=None):
     """Crypto-shred a person's data (retention, or a court order).
 
-    Side effects: the data key is destroyed, blind indexes dropped, an
-    access-log event. Nothing of the person can be read afterwards.
+    Side effects: the person's data key and the key of every case about
+    them are destroyed, the encrypted columns of their rows emptied (a
+    history row each), blind indexes dropped, an access-log event. Nothing
+    of the person can be read afterwards; categorical columns stay.
     """
     with transaction.atomic():
-        person._history_user = by
-        person.erase()
+        person.erase(by=by)
         access_event_record(
             action="erase",
             request=request,

@@ -1,18 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import roles_required, verified
 from accounts.roles import Role
 from audit.models import Reason
-from audit.services import access_event_record
-from casework import selectors, services
+from casework import policy, selectors, services
 from casework.denials import load_or_refuse
 from casework.forms import GuardianFormSet, OpenWithReasonForm, PersonForm, PersonSearchForm
-from casework.selectors import PersonAccess
+from casework.policy import PersonAccess
 
 
 def _person_for_request(request, pk):
@@ -48,7 +46,7 @@ def person_search(request):
                 form.add_error("q", error)
             else:
                 access = (
-                    selectors.person_access_for_user(user=request.user, person=person)
+                    policy.person_access(user=request.user, person=person)
                     if person
                     else PersonAccess.NONE
                 )
@@ -56,16 +54,13 @@ def person_search(request):
                 # Someone else's person: say they exist, open only with a reason.
                 outside = person if access is PersonAccess.NEEDS_REASON else None
                 if person is not None and access is not PersonAccess.NONE:
-                    access_event_record(
-                        action="search",
-                        request=request,
-                        actor=request.user,
-                        object_type=services.PERSON_OBJECT,
-                        object_id=str(person.pk),
-                        person_ref=person.pk,
+                    services.persons_record_search(
+                        persons=[person], by=request.user, request=request
                     )
         else:
             results = list(selectors.persons_search_for_user(user=request.user, text=text))
+            # The names on the page are a read of each file, logged as such.
+            services.persons_record_search(persons=results, by=request.user, request=request)
     return render(
         request,
         "casework/person_search.html",
@@ -174,11 +169,6 @@ def person_open(request, pk):
     return render(request, "casework/person_open.html", {"form": form, "person": person})
 
 
-def _latest_history_id(person):
-    latest = person.history.order_by("-history_date").values_list("history_id", flat=True)
-    return str(latest.first() or "")
-
-
 @verified
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
@@ -200,45 +190,31 @@ def person_edit(request, pk):
     guardians = GuardianFormSet(
         request.POST or None, initial=person.guardians or [], prefix="guardian"
     )
-    seen = request.POST.get("seen_version", _latest_history_id(person))
-    conflict = None
+    seen = request.POST.get("seen_version") or services.person_version(person)
+    status = 200
     if request.method == "POST" and form.is_valid() and guardians.is_valid():
-        latest = person.history.order_by("-history_date").select_related("history_user").first()
-        if latest is not None and str(latest.history_id) != seen:
-            # Someone saved in between: keep what this user typed, say who.
-            conflict = latest
-            form.add_error(
-                None,
-                _(
-                    "%(user)s changed this file at %(time)s while you were editing. Your "
-                    "changes are not saved; check the file and save again."
-                )
-                % {
-                    "user": latest.history_user or _("Someone"),
-                    "time": timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M"),
-                },
+        try:
+            services.person_update(
+                person=person,
+                by=request.user,
+                request=request,
+                seen_version=seen,
+                identity_number=form.cleaned_data["identity_number"],
+                **_person_values(form, guardians),
             )
+        except services.PersonChangedMeanwhile as conflict:
+            # Keep what this user typed, say who saved first; a new save
+            # after a look goes through against the newer version.
+            form.add_error(None, conflict.message)
+            seen, status = str(conflict.latest.history_id), 409
+        except services.PersonError as error:
+            _apply_service_error(form, error)
         else:
-            try:
-                services.person_update(
-                    person=person,
-                    by=request.user,
-                    request=request,
-                    identity_number=form.cleaned_data["identity_number"],
-                    **_person_values(form, guardians),
-                )
-            except services.PersonError as error:
-                _apply_service_error(form, error)
-            else:
-                messages.success(request, _("The changes are saved."))
-                return redirect("casework:person-detail", pk=person.pk)
+            messages.success(request, _("The changes are saved."))
+            return redirect("casework:person-detail", pk=person.pk)
     return render(
         request,
         "casework/person_form.html",
-        {
-            "form": form,
-            "guardians": guardians,
-            "person": person,
-            "seen_version": _latest_history_id(person) if conflict else seen,
-        },
+        {"form": form, "guardians": guardians, "person": person, "seen_version": seen},
+        status=status,
     )

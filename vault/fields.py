@@ -12,15 +12,9 @@ value to the database (``QuerySet.update()``, ``bulk_update()``, a filter on
 the column) raises ``EncryptedFieldMisuse`` instead of storing plaintext.
 """
 
-import base64
-import binascii
 import datetime
 import json
-import os
-import uuid
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django import forms
 from django.core import checks, exceptions
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,10 +23,9 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
+from vault import crypto
 from vault.models import DataKey, DecryptionFailed
 
-PREFIX = "tg1:"
-NONCE_BYTES = 12
 SYSTEM_KEY = "system"
 
 
@@ -143,9 +136,10 @@ class EncryptedTextField(models.TextField):
     def _row_id(self, instance):
         return getattr(instance, self.row_attribute)
 
-    def _associated_data(self, instance, key_id):
-        binding = f"{instance._meta.db_table}\x1f{self.column}\x1f{self._row_id(instance)}"
-        return binding.encode() + b"\x1f" + key_id.bytes
+    def _binding(self, instance, key_id):
+        return crypto.value_binding(
+            instance._meta.db_table, self.column, self._row_id(instance), key_id
+        )
 
     def seal(self, instance, value):
         if self._row_id(instance) is None:
@@ -153,38 +147,32 @@ class EncryptedTextField(models.TextField):
                 f"{instance._meta.label}.{self.name}: the row has no primary key to bind to"
             )
         data_key = self.data_key_for(instance)
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(data_key.unwrap()).encrypt(
-            nonce,
-            self.serialise(value).encode(),
-            self._associated_data(instance, data_key.id),
+        return crypto.value_seal(
+            raw_key=data_key.unwrap(),
+            key_id=data_key.id,
+            binding=self._binding(instance, data_key.id),
+            plaintext=self.serialise(value),
         )
-        return PREFIX + base64.b64encode(data_key.id.bytes + nonce + sealed).decode()
 
     def open(self, instance, sealed):
         where = f"{instance._meta.db_table}.{self.column} of row {self._row_id(instance)}"
-        if not sealed.startswith(PREFIX):
-            raise DecryptionFailed(f"{where} is not ciphertext")
         try:
-            blob = base64.b64decode(sealed[len(PREFIX) :], validate=True)
-        except (binascii.Error, ValueError):
-            raise DecryptionFailed(f"{where} is damaged") from None
-        key_id = uuid.UUID(bytes=blob[:16])
+            key_id = crypto.value_key_id(sealed)
+        except crypto.CiphertextInvalid as error:
+            raise DecryptionFailed(f"{where} {error}") from None
         data_key = self.data_key_for(instance)
         if data_key.id != key_id:
             raise DecryptionFailed(f"{where} was sealed under another data key")
         try:
-            plaintext = AESGCM(data_key.unwrap()).decrypt(
-                blob[16 : 16 + NONCE_BYTES],
-                blob[16 + NONCE_BYTES :],
-                self._associated_data(instance, key_id),
+            plaintext = crypto.value_open(
+                raw_key=data_key.unwrap(),
+                key_id=key_id,
+                binding=self._binding(instance, key_id),
+                sealed=sealed,
             )
-        except InvalidTag:
-            raise DecryptionFailed(
-                f"{where} does not decrypt: altered, moved from another row or column, "
-                "or sealed under another key"
-            ) from None
-        return self.deserialise(plaintext.decode())
+        except crypto.CiphertextInvalid as error:
+            raise DecryptionFailed(f"{where} {error}") from None
+        return self.deserialise(plaintext)
 
     # Django hooks.
     def from_db_value(self, value, expression, connection):
@@ -223,6 +211,13 @@ class EncryptedTextField(models.TextField):
         raise EncryptedFieldMisuse(
             f"{self.model._meta.label}.{self.name} is encrypted and is not serialised"
         )
+
+
+def blank_encrypted_fields(instance):
+    """Empty every encrypted field of ``instance`` (erasure: nothing left to shred)."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, EncryptedTextField):
+            setattr(instance, field.attname, None)
 
 
 class EncryptedDateField(EncryptedTextField):

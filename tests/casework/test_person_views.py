@@ -246,7 +246,7 @@ def test_an_edit_conflict_names_who_changed_and_keeps_the_input(client, worker, 
             "guardian-INITIAL_FORMS": "0",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     content = response.content.decode()
     assert "Olle Berg" in content
     assert 'value="Lindqvist-Ek"' in content

@@ -138,7 +138,9 @@ def test_a_worker_who_moves_unit_keeps_the_reports_assigned_to_them(worker, unit
 def test_the_assigned_worker_sees_a_protected_report_of_another_unit(
     worker, unit_mate, manager, other_unit
 ):
-    report = register(unit_mate, child=person(unit_mate, protected_identity=True))
+    # The worker registered the person, so they already work with them: the
+    # only kind of worker a protected person's report may be assigned to.
+    report = register(unit_mate, child=person(worker, protected_identity=True))
     report_assign(report=report, to_user=worker, by=manager)
     worker.unit = other_unit
     worker.save(update_fields=["unit"])
