@@ -1,8 +1,12 @@
-"""One way to refuse an object: log the attempt, then answer 404."""
+"""One way to refuse an object (log the attempt, then 404), and one to show an erased one."""
+
+import functools
 
 from django.http import Http404
+from django.shortcuts import render
 
 from audit.services import access_event_record
+from casework.policy import Erased
 
 
 def load_or_refuse(request, *, object_type, pk, load):
@@ -23,3 +27,18 @@ def load_or_refuse(request, *, object_type, pk, load):
             outcome="denied",
         )
         raise
+
+
+def erased_aware(view):
+    """Answer an erased person or report the user would reach with a 410 page
+    that says so, instead of a crash or a 404 that suggests a wrong link."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Erased as erased:
+            context = {"erased": erased.obj, "kind": erased.obj._meta.verbose_name}
+            return render(request, "casework/erased.html", context, status=410)
+
+    return wrapper

@@ -35,6 +35,14 @@ from casework.models import Person, Under15Report
 OPENED_WITH_REASON = "persons_opened_with_reason"
 
 
+class Erased(Exception):
+    """The user would reach ``obj`` (a person or a report), but its data was erased."""
+
+    def __init__(self, obj):
+        super().__init__(f"{obj} was erased")
+        self.obj = obj
+
+
 class PersonAccess(enum.Enum):
     NONE = "none"
     ASSIGNED = "assigned"

@@ -9,12 +9,8 @@ from casework.deadlines import report_deadline
 from casework.models import Contact, JournalEntry, ReportState, Under15Report
 
 
-class ReportErased(Exception):
+class ReportErased(policy.Erased):
     """The user would reach the report, but its content was erased."""
-
-    def __init__(self, report):
-        super().__init__(f"{report} was erased")
-        self.report = report
 
 
 def reports_for_user(*, user, to_work=False):

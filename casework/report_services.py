@@ -179,13 +179,24 @@ def report_registration(
     report_register; an access-log event for a refused protected person.
     """
     names_typed = bool(given_names.strip() and family_name.strip())
-    session = getattr(request, "session", None)
+    person = selectors.person_find_by_identity_number(identity_number)
     open_with_reason = False
+    if person is None and not names_typed:
+        raise _names_needed()
+    if person is not None:
+        # Before the transaction: a refusal's access-log event must stay.
+        open_with_reason = _person_reachable_for_registration(
+            person=person,
+            by=by,
+            request=request,
+            session=getattr(request, "session", None),
+            names_typed=names_typed,
+            given_names=given_names,
+            family_name=family_name,
+            open_reason=open_reason,
+        )
     with transaction.atomic():
-        person = selectors.person_find_by_identity_number(identity_number)
         if person is None:
-            if not names_typed:
-                raise _names_needed()
             person = services.person_register(
                 by=by,
                 request=request,
@@ -193,17 +204,6 @@ def report_registration(
                 given_names=given_names,
                 family_name=family_name,
                 district=report_values.get("district"),
-            )
-        else:
-            open_with_reason = _person_reachable_for_registration(
-                person=person,
-                by=by,
-                request=request,
-                session=session,
-                names_typed=names_typed,
-                given_names=given_names,
-                family_name=family_name,
-                open_reason=open_reason,
             )
         open_report = open_reports_for_person(person=person, user=by).first()
         if open_report is not None and not link_to_open_report:

@@ -1,5 +1,4 @@
 import copy
-import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,9 +14,9 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.access import roles_required, verified
 from accounts.roles import Role
-from casework import policy, report_selectors, report_services
+from casework import policy, report_selectors, report_services, services
 from casework.deadlines import report_deadline
-from casework.denials import load_or_refuse
+from casework.denials import erased_aware, load_or_refuse
 from casework.models import AssessmentDecision, JournalEntry
 from casework.report_forms import (
     AssignForm,
@@ -50,21 +49,6 @@ def _report_for_worker(request, pk):
         pk=pk,
         load=lambda: report_selectors.report_get_for_user(user=request.user, pk=pk, to_work=True),
     )
-
-
-def erased_aware(view):
-    """Answer an erased report with a 410 page that says so, instead of a crash."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except report_selectors.ReportErased as erased:
-            return render(
-                request, "casework/report_erased.html", {"report": erased.report}, status=410
-            )
-
-    return wrapper
 
 
 # An answer that satisfies each step's conditions, to ask "could this step be
@@ -263,15 +247,16 @@ def report_create(request):
         initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     open_report = None
-    reason_needed = False
+    # Asked for once the service says so; kept while the form is corrected.
+    reason_needed = bool(form["open_reason"].value()) and not form.is_valid()
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             report = report_services.report_registration(by=request.user, request=request, **data)
-        except report_services.ReportError as error:
+        except (report_services.ReportError, services.PersonError) as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             open_report = getattr(error, "open_report", None)
-            reason_needed = error.code == "reason_needed"
+            reason_needed = getattr(error, "code", "") == "reason_needed"
         else:
             messages.success(request, _("The report is registered. The clock has started."))
             return redirect("casework:report-detail", pk=report.pk)
@@ -281,8 +266,7 @@ def report_create(request):
         {
             "form": form,
             "open_report": open_report,
-            # Asked for once the service says so, and kept while it is filled in.
-            "reason_needed": reason_needed or bool(form["open_reason"].value()),
+            "reason_needed": reason_needed,
         },
     )
 

@@ -11,7 +11,8 @@ from casework.policy import PersonAccess
 
 
 def person_get_for_user(*, user, pk, session=None):
-    """The person and how the user reaches them; 404 if they may not at all."""
+    """The person and how the user reaches them; 404 if they may not at all,
+    ``policy.Erased`` if they would but the person's data was erased."""
     person = (
         Person.objects.select_related("data_key", "district", "responsible_unit")
         .filter(pk=pk)
@@ -22,6 +23,8 @@ def person_get_for_user(*, user, pk, session=None):
     access = policy.person_access(user=user, person=person, session=session)
     if access is PersonAccess.NONE:
         raise Http404
+    if access is PersonAccess.ERASED:
+        raise policy.Erased(person)
     return person, access
 
 

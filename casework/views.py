@@ -8,7 +8,7 @@ from accounts.access import roles_required, verified
 from accounts.roles import Role
 from audit.models import Reason
 from casework import policy, selectors, services
-from casework.denials import load_or_refuse
+from casework.denials import erased_aware, load_or_refuse
 from casework.forms import GuardianFormSet, OpenWithReasonForm, PersonForm, PersonSearchForm
 from casework.policy import PersonAccess
 
@@ -137,6 +137,7 @@ def _history_entries(person):
 # a guessed id must not confirm that a person exists.
 @verified
 @require_http_methods(["GET"])
+@erased_aware
 def person_detail(request, pk):
     person, access = _person_for_request(request, pk)
     if access is PersonAccess.NEEDS_REASON:
@@ -156,6 +157,7 @@ def person_detail(request, pk):
 
 @verified
 @require_http_methods(["GET", "POST"])
+@erased_aware
 def person_open(request, pk):
     person, access = _person_for_request(request, pk)
     if access is PersonAccess.ASSIGNED:
@@ -171,6 +173,7 @@ def person_open(request, pk):
 
 @verified
 @require_http_methods(["GET", "POST"])
+@erased_aware
 def person_edit(request, pk):
     person, access = _person_for_request(request, pk)
     if access is not PersonAccess.ASSIGNED:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from casework.deadlines import add_local_days, add_local_months, report_deadline
+from casework.deadlines import STEP_LABELS, add_local_days, add_local_months, report_deadline
 from casework.demo import identity_number
 from casework.models import AssessmentDecision, CloseReason, ReportState, Under15Report
 from casework.report_services import report_register, report_take_step
@@ -344,3 +344,51 @@ def test_add_local_days_lands_after_the_gap_in_summer_time():
 )
 def test_add_local_months(moment, months, expected):
     assert instant(add_local_months(moment, months)) == instant(expected)
+
+
+# --- Review: the clock after assessment, and later limits that have passed ---------------
+
+
+def test_a_decision_to_investigate_starts_the_investigation_clock(worker):
+    received = local(2026, 9, 1, 8, 0)
+    report = reload(register(worker, received))
+    report = step(report, "assess_protection", worker, received, protection_needed=False)
+    report = step(report, "record_first_contact", worker, received + timedelta(days=1))
+    assessed = local(2026, 9, 10, 11, 0)
+    report = step(
+        report,
+        "record_assessment",
+        worker,
+        assessed,
+        decision=AssessmentDecision.OPEN_INVESTIGATION,
+    )
+    deadline = report_deadline(report, now=local(2027, 1, 11, 12, 0))
+    assert report.state == ReportState.ASSESSED
+    assert instant(deadline.due_at) == instant(local(2027, 1, 10, 11, 0))
+    assert deadline.starts_at == assessed
+    # Never followed through: overdue like any other step.
+    assert deadline.is_overdue
+
+
+def test_the_legal_assessment_limit_shows_while_an_earlier_step_is_late(worker):
+    received = local(2026, 9, 1, 8, 0)
+    report = reload(register(worker, received))
+    # Protection assessment still not made after 15 days: the 7-day first
+    # contact and the 14-day initial assessment have passed too.
+    deadline = report_deadline(report, now=received + timedelta(days=15))
+    assert deadline.is_overdue
+    assert deadline.later_overdue == (
+        str(STEP_LABELS[ReportState.PROTECTION_ASSESSED]),
+        str(STEP_LABELS[ReportState.FIRST_CONTACT]),
+    )
+    report = step(report, "assess_protection", worker, received, protection_needed=False)
+    assert report_deadline(report, now=received + timedelta(days=10)).later_overdue == ()
+    assert report_deadline(report, now=received + timedelta(days=15)).later_overdue == (
+        str(STEP_LABELS[ReportState.FIRST_CONTACT]),
+    )
+
+
+def test_no_later_limit_is_shown_while_none_has_passed(worker):
+    received = local(2026, 9, 1, 8, 0)
+    report = reload(register(worker, received))
+    assert report_deadline(report, now=received + timedelta(days=2)).later_overdue == ()
