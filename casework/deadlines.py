@@ -16,7 +16,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import ReportState
+from casework.models import AssessmentDecision, ReportState
+
+OPEN_INVESTIGATION = AssessmentDecision.OPEN_INVESTIGATION
 
 
 def _local(moment):
@@ -77,11 +79,15 @@ class Deadline:
         return self.remaining < timedelta(0)
 
     @property
-    def is_due_soon(self):
+    def due_soon_at(self):
         # The last quarter of the window (the last six hours of a day, the
         # last two days of a week) counts as due soon.
         window = self.due_at.astimezone(UTC) - self.starts_at.astimezone(UTC)
-        return not self.is_overdue and self.remaining <= window * settings.UNDER15_DUE_SOON_SHARE
+        return self.due_at.astimezone(UTC) - window * settings.UNDER15_DUE_SOON_SHARE
+
+    @property
+    def is_due_soon(self):
+        return not self.is_overdue and self.now.astimezone(UTC) >= self.due_soon_at
 
 
 def _later_limits(report):
@@ -123,7 +129,9 @@ def report_deadline(report, now=None):
         due, start = add_local_days(received, settings.UNDER15_FIRST_CONTACT_DAYS), received
     elif state == ReportState.FIRST_CONTACT:
         due, start = add_local_days(received, settings.UNDER15_ASSESSMENT_DAYS), received
-    elif state == ReportState.ASSESSED and report.decided_to_investigate():
+    elif (
+        state == ReportState.ASSESSED and report.decision == AssessmentDecision.OPEN_INVESTIGATION
+    ):
         start = report.assessed_at
         due = add_local_months(start, settings.UNDER15_INVESTIGATION_MONTHS)
     elif state == ReportState.INVESTIGATING:

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from casework.deadlines import report_deadline
-from casework.report_selectors import reports_open_for_worker
+from casework.report_selectors import reports_pressing_for_worker
 
 
 def email_send(*, to, template, context):
@@ -46,12 +46,10 @@ def digest_for_worker(*, user, now):
     Returns a list of ``(report, deadline)``. Reports of the unit that are
     assigned to someone else are left out: each worker hears about their own.
     """
-    digest = []
-    for report in reports_open_for_worker(user=user, now=now):
-        deadline = report_deadline(report, now)
-        if deadline is not None and (deadline.is_overdue or deadline.is_due_soon):
-            digest.append((report, deadline))
-    return digest
+    return [
+        (report, report_deadline(report, now))
+        for report in reports_pressing_for_worker(user=user, now=now)
+    ]
 
 
 def report_url(report):

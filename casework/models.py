@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import District, Unit
+from casework.urgency import DeadlineColumns
 from vault.fields import (
     EncryptedDateField,
     EncryptedJSONField,
@@ -254,7 +255,7 @@ LATER_CLOSE_REASONS = {
 OPEN_STATES = [state for state in ReportState if state != ReportState.CLOSED]
 
 
-class Under15Report(ConcurrentTransitionMixin, models.Model):
+class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
     """A police report about a child under 15, from receipt to the reaction and on.
 
     Categorical columns (offence, district, dates, decision, state) are plain
@@ -333,7 +334,11 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TrackedManager()
-    history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
+    # The deadline columns are derived from the rest: no history of their own.
+    history = HistoricalRecords(
+        history_id_field=models.UUIDField(default=uuid.uuid4),
+        excluded_fields=["due_at", "due_soon_at"],
+    )
 
     class Meta:
         verbose_name = _("under-15 report")
@@ -349,6 +354,18 @@ class Under15Report(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["unit", "state"], name="casework_u15_unit_state"),
             models.Index(fields=["assigned_to", "state"], name="casework_u15_assignee_state"),
             models.Index(fields=["person", "state"], name="casework_u15_person_state"),
+            # The worker's and the unit's open reports by urgency (casework/urgency.py):
+            # an ordered index walk, stopped after one page.
+            models.Index(
+                fields=["assigned_to", "due_at"],
+                condition=models.Q(erased_at__isnull=True) & ~models.Q(state="closed"),
+                name="casework_u15_assignee_due",
+            ),
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=models.Q(erased_at__isnull=True) & ~models.Q(state="closed"),
+                name="casework_u15_unit_due",
+            ),
         ]
 
     def __str__(self):

@@ -2,10 +2,8 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.utils import timezone
 
-from casework import policy
-from casework.deadlines import report_deadline
+from casework import policy, urgency
 from casework.models import Contact, JournalEntry, ReportState, Under15Report
 
 
@@ -35,16 +33,8 @@ def report_get_for_user(*, user, pk, to_work=False):
     return report
 
 
-def _urgency(report, now):
-    deadline = report_deadline(report, now)
-    if deadline is None:
-        return (2, 0)
-    return (0 if deadline.is_overdue else 1, deadline.due_at.timestamp())
-
-
-def reports_open_for_worker(*, user, state=None, district=None, now=None):
+def reports_open_for_worker(*, user, state=None, district=None):
     """The worker's own open reports, most urgent first (overdue, then by due time)."""
-    now = now or timezone.now()
     reports = (
         reports_for_user(user=user).filter(assigned_to=user).exclude(state=ReportState.CLOSED)
     )
@@ -52,16 +42,18 @@ def reports_open_for_worker(*, user, state=None, district=None, now=None):
         reports = reports.filter(state=state)
     if district:
         reports = reports.filter(district=district)
-    return sorted(reports, key=lambda report: _urgency(report, now))
+    return urgency.by_urgency(reports)
 
 
-def reports_open_for_unit(*, user, now=None):
+def reports_open_for_unit(*, user):
     """The unit's open reports for its manager: unassigned first, then by urgency."""
-    now = now or timezone.now()
     reports = reports_for_user(user=user).exclude(state=ReportState.CLOSED)
-    return sorted(
-        reports, key=lambda report: (report.assigned_to_id is not None, _urgency(report, now))
-    )
+    return urgency.by_urgency(reports, unassigned_first=True)
+
+
+def reports_pressing_for_worker(*, user, now):
+    """The worker's own open reports that are overdue or due soon, most urgent first."""
+    return reports_open_for_worker(user=user).filter(due_soon_at__lte=now)
 
 
 def unit_workers(*, unit):

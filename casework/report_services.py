@@ -14,6 +14,7 @@ from django_fsm import TransitionNotAllowed
 
 from audit.services import access_event_record
 from casework import policy, selectors, services
+from casework.deadlines import report_deadline
 from casework.models import (
     AssessmentDecision,
     CloseReason,
@@ -138,6 +139,7 @@ def report_register(
             linked_report=linked_report,
             created_by=by,
         )
+        report.set_deadline(report_deadline(report))
         report._history_user = by
         report.save()
         access_event_record(
@@ -358,6 +360,8 @@ def report_take_step(*, report, step, by, request=None, at=None, expected_state=
         for name in STEPS[step]:
             setattr(fresh, name, values.get(name))
         getattr(fresh, step)(by=by, at=at)
+        # Every transition moves the clock: the next step's deadline, in SQL's reach.
+        fresh.set_deadline(report_deadline(fresh))
         fresh._history_user = by
         # ConcurrentTransitionMixin adds WHERE state = <old> to the UPDATE: a
         # belt to the lock's braces where select_for_update is a no-op (SQLite).

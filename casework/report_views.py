@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.access import roles_required, verified
 from accounts.roles import Role
-from casework import policy, report_selectors, report_services, services
+from casework import policy, report_selectors, report_services, services, urgency
 from casework.deadlines import report_deadline
 from casework.denials import erased_aware, load_or_refuse
 from casework.models import AssessmentDecision, JournalEntry
@@ -137,37 +137,32 @@ def report_list(request):
 def worker_reports_context(request):
     """The worker's open reports, most urgent first, filtered and paginated,
     with the overdue and due-soon counts of all of them (the start page
-    shows the same list)."""
+    shows the same list). Ordered, counted and paged in SQL."""
     now = timezone.now()
     filters = ReportFilterForm(request.GET or None)
     state = district = None
     if filters.is_valid():
         state = filters.cleaned_data["state"] or None
         district = filters.cleaned_data["district"]
-    every_report = report_selectors.reports_open_for_worker(user=request.user, now=now)
-    reports = every_report
-    if state or district:
-        reports = report_selectors.reports_open_for_worker(
-            user=request.user, state=state, district=district, now=now
-        )
-    return {
-        "filters": filters,
-        **_paged_with_deadlines(request, every_report, reports, now),
-    }
+    every_report = report_selectors.reports_open_for_worker(user=request.user)
+    shown = report_selectors.reports_open_for_worker(
+        user=request.user, state=state, district=district
+    )
+    return {"filters": filters, **_paged_with_deadlines(request, every_report, shown, now)}
 
 
 def _paged_with_deadlines(request, every_report, shown, now):
     """A page of ``shown`` (a subset of ``every_report``) with each report's
-    deadline, and the overdue and due-soon counts over all."""
-    deadlines = {report.pk: report_deadline(report, now) for report in every_report}
+    deadline, and the overdue, due-soon and unassigned counts over all."""
     page = Paginator(shown, settings.REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    every_deadline = [deadlines[report.pk] for report in every_report]
+    counts = urgency.urgency_counts(every_report, now=now)
     return {
         "page": page,
-        "rows": [(report, deadlines[report.pk]) for report in page],
+        "rows": [(report, report_deadline(report, now)) for report in page],
         "query": _query_without_page(request),
-        "overdue_count": sum(1 for d in every_deadline if d and d.is_overdue),
-        "due_soon_count": sum(1 for d in every_deadline if d and d.is_due_soon),
+        "overdue_count": counts["overdue"],
+        "due_soon_count": counts["due_soon"],
+        "unassigned_count": counts["unassigned"],
     }
 
 
@@ -187,7 +182,7 @@ def unit_reports_context(request):
     """The unit's open reports, unassigned first, with the workers one may
     assign them to, and counts of unassigned, overdue and due soon."""
     now = timezone.now()
-    reports = report_selectors.reports_open_for_unit(user=request.user, now=now)
+    reports = report_selectors.reports_open_for_unit(user=request.user)
     paged = _paged_with_deadlines(request, reports, reports, now)
     # Once for the page, not once per row's drop-down; a protected person's
     # report offers only the workers already assigned to the person.
@@ -202,10 +197,7 @@ def unit_reports_context(request):
         )
         for report, deadline in paged["rows"]
     ]
-    return {
-        **paged,
-        "unassigned_count": sum(1 for report in reports if report.assigned_to_id is None),
-    }
+    return paged
 
 
 @roles_required(Role.UNIT_MANAGER)

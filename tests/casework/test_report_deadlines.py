@@ -6,11 +6,13 @@ limits keep the local wall-clock time.
 """
 
 import datetime
+import io
 import itertools
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 
 from casework.deadlines import STEP_LABELS, add_local_days, add_local_months, report_deadline
 from casework.demo import identity_number
@@ -392,3 +394,34 @@ def test_no_later_limit_is_shown_while_none_has_passed(worker):
     received = local(2026, 9, 1, 8, 0)
     report = reload(register(worker, received))
     assert report_deadline(report, now=received + timedelta(days=2)).later_overdue == ()
+
+
+def test_refresh_report_deadlines_follows_a_changed_setting(worker, settings):
+    received = local(2026, 9, 1, 8, 0)
+    report = reload(register(worker, received))
+    report = step(report, "assess_protection", worker, received, protection_needed=False)
+    assert instant(report.due_at) == instant(local(2026, 9, 8, 8, 0))
+    history_rows = report.history.count()
+    settings.UNDER15_FIRST_CONTACT_DAYS = 3
+    call_command("refresh_report_deadlines", stdout=io.StringIO())
+    report = reload(report)
+    assert instant(report.due_at) == instant(local(2026, 9, 4, 8, 0))
+    assert instant(report.due_soon_at) == instant(report_deadline(report).due_soon_at)
+    assert report.history.count() == history_rows
+
+
+def test_every_transition_keeps_the_deadline_columns(worker):
+    received = local(2026, 9, 1, 8, 0)
+    report = reload(register(worker, received))
+    assert instant(report.due_at) == instant(received + timedelta(hours=24))
+    report = step(report, "assess_protection", worker, received, protection_needed=False)
+    report = step(report, "record_first_contact", worker, received + timedelta(days=1))
+    assert instant(report.due_at) == instant(local(2026, 9, 15, 8, 0))
+    report = step(
+        report,
+        "record_assessment",
+        worker,
+        received + timedelta(days=2),
+        decision=AssessmentDecision.NO_INVESTIGATION,
+    )
+    assert report.due_at is None and report.due_soon_at is None

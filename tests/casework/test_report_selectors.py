@@ -199,7 +199,7 @@ def test_the_workers_list_puts_overdue_first_then_by_due_time(worker, unit_mate)
     take(closed, "close_on_receipt", worker, now - timedelta(days=39), close_reason="duplicate")
     register(unit_mate, received_at=now - timedelta(days=20))
 
-    listed = reports_open_for_worker(user=worker, now=now)
+    listed = reports_open_for_worker(user=worker)
     assert [report.pk for report in listed] == [
         contact_overdue.pk,
         protection_overdue.pk,
@@ -218,7 +218,7 @@ def test_the_workers_list_filters_by_state_and_district(worker):
     take(assessed, "assess_protection", worker, now - timedelta(days=2), protection_needed=False)
 
     def pks(**filters):
-        return [report.pk for report in reports_open_for_worker(user=worker, now=now, **filters)]
+        return [report.pk for report in reports_open_for_worker(user=worker, **filters)]
 
     assert set(pks()) == {hjallbo.pk, gardsten.pk, assessed.pk}
     assert pks(state=ReportState.PROTECTION_ASSESSED) == [assessed.pk]
@@ -230,7 +230,7 @@ def test_the_workers_list_filters_by_state_and_district(worker):
 
 def test_the_workers_list_is_empty_for_a_colleague_of_another_unit(worker, colleague):
     register(worker)
-    assert reports_open_for_worker(user=colleague) == []
+    assert list(reports_open_for_worker(user=colleague)) == []
 
 
 # --- The unit's list ------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_the_unit_list_puts_unassigned_reports_first(worker, unit_mate, colleagu
     take(closed, "close_on_receipt", worker, now - timedelta(days=2), close_reason="moved_away")
     register(colleague)
 
-    listed = reports_open_for_unit(user=manager, now=now)
+    listed = reports_open_for_unit(user=manager)
     assert [report.pk for report in listed] == [
         unassigned_overdue.pk,
         unassigned_fresh.pk,
@@ -267,7 +267,7 @@ def test_the_unit_list_puts_unassigned_reports_first(worker, unit_mate, colleagu
 def test_the_unit_list_is_empty_for_those_outside_it(worker, colleague, auditor, administrator):
     register(worker)
     for user in (colleague, auditor, administrator):
-        assert reports_open_for_unit(user=user) == []
+        assert list(reports_open_for_unit(user=user)) == []
 
 
 # --- The timeline -----------------------------------------------------------------------

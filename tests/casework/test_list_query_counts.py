@@ -1,0 +1,94 @@
+"""List pages are ordered, counted and paged in SQL: their cost does not grow with the
+number of open reports behind them."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.demo import identity_number
+from casework.models import Under15Report
+from casework.report_services import report_register
+from casework.services import person_register
+from tests.conftest import sign_in
+from tests.factories import DistrictFactory
+
+pytestmark = pytest.mark.django_db
+
+SERIALS = itertools.count(100)
+
+
+def open_reports(by, count):
+    district = DistrictFactory(name="Hjällbo")
+    now = timezone.now()
+    for n in range(count):
+        child = person_register(
+            by=by,
+            identity_number=identity_number(datetime.date(2014, 1, 1), next(SERIALS)),
+            given_names="Alva",
+            family_name="Ek",
+        )
+        received = now - datetime.timedelta(hours=n)
+        report_register(
+            by=by,
+            person=child,
+            police_reference="5000-K1-26",
+            offence_category="theft",
+            offence_date=timezone.localtime(received).date() - datetime.timedelta(days=1),
+            received_at=received,
+            district=district,
+        )
+
+
+def queries_for(client, url):
+    """How many queries the page makes; each that fetches report rows fetches one page."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    for query in captured:
+        sql = query["sql"]
+        if 'FROM "casework_under15report"' in sql and "COUNT(" not in sql:
+            assert "LIMIT" in sql, f"loads every open report: {sql}"
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "user_name"),
+    [
+        ("accounts:start", "worker"),
+        ("casework:report-list", "worker"),
+        ("casework:unit-reports", "manager"),
+        ("accounts:start", "manager"),
+    ],
+)
+def test_a_list_page_costs_the_same_at_10_and_at_200_open_reports(
+    client, worker, manager, url_name, user_name, settings
+):
+    settings.REPORTS_PER_PAGE = 5
+    user = {"worker": worker, "manager": manager}[user_name]
+    open_reports(worker, 10)
+    sign_in(client, user)
+    client.get(reverse(url_name))  # warm caches (content types, permissions)
+    at_10 = queries_for(client, reverse(url_name))
+    open_reports(worker, 190)
+    assert Under15Report.objects.count() == 200
+    at_200 = queries_for(client, reverse(url_name))
+    assert at_10 == at_200
+
+
+def test_the_counts_cover_every_open_report_not_only_the_page(client, worker, settings):
+    settings.REPORTS_PER_PAGE = 5
+    open_reports(worker, 30)
+    sign_in(client, worker)
+    response = client.get(reverse("casework:report-list"))
+    # Reports received 24 h ago and more are overdue for their protection assessment.
+    overdue = Under15Report.objects.filter(
+        received_at__lte=timezone.now() - datetime.timedelta(hours=24)
+    ).count()
+    assert response.context["overdue_count"] == overdue
+    assert response.context["page"].paginator.count == 30
+    assert len(response.context["rows"]) == 5
