@@ -13,7 +13,7 @@ class ReportErased(policy.Erased):
 
 def reports_for_user(*, user, to_work=False):
     return policy.reports_for_user(user=user, to_work=to_work).select_related(
-        "person", "data_key", "district", "assigned_to", "unit"
+        "person", "person__data_key", "data_key", "district", "assigned_to", "unit"
     )
 
 

@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "audit.middleware.RequestIdMiddleware",
+    # Unwrapped data keys live for one request (vault/keycache.py).
+    "vault.keycache.DataKeyCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SwedishFirstLocaleMiddleware",

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
-from vault import crypto
+from vault import crypto, keycache
 from vault.models import DataKey, DecryptionFailed
 
 SYSTEM_KEY = "system"
@@ -148,7 +148,7 @@ class EncryptedTextField(models.TextField):
             )
         data_key = self.data_key_for(instance)
         return crypto.value_seal(
-            raw_key=data_key.unwrap(),
+            raw_key=keycache.raw_key(data_key),
             key_id=data_key.id,
             binding=self._binding(instance, data_key.id),
             plaintext=self.serialise(value),
@@ -165,7 +165,7 @@ class EncryptedTextField(models.TextField):
             raise DecryptionFailed(f"{where} was sealed under another data key")
         try:
             plaintext = crypto.value_open(
-                raw_key=data_key.unwrap(),
+                raw_key=keycache.raw_key(data_key),
                 key_id=key_id,
                 binding=self._binding(instance, key_id),
                 sealed=sealed,

@@ -92,3 +92,31 @@ def test_the_counts_cover_every_open_report_not_only_the_page(client, worker, se
     assert response.context["overdue_count"] == overdue
     assert response.context["page"].paginator.count == 30
     assert len(response.context["rows"]) == 5
+
+
+def test_the_report_page_costs_the_same_at_1_and_at_40_contacts_and_notes(client, worker):
+    from casework.models import Under15Report
+    from casework.report_services import contact_record, journal_entry_write
+
+    open_reports(worker, 1)
+    report = Under15Report.objects.get()
+    sign_in(client, worker)
+    url = reverse("casework:report-detail", kwargs={"pk": report.pk})
+
+    def add(count):
+        for _ in range(count):
+            contact = contact_record(
+                case=report, by=worker, occurred_at=timezone.now(), kind="phone", participants="M"
+            )
+            journal_entry_write(case=report, by=worker, text="Samtal", contact=contact)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add(1)
+    client.get(url)  # warm caches
+    at_1 = queries()
+    add(39)
+    assert queries() == at_1
