@@ -329,6 +329,11 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A keyed hash of identity number and police reference for reports that
+    # came in through the import: a rerun finds them and imports nothing twice.
+    import_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # Set when the report's content is shredded (report_erase, or the person's
     # erasure); the categorical columns stay for statistics.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -337,7 +342,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
     # The deadline columns are derived from the rest: no history of their own.
     history = HistoricalRecords(
         history_id_field=models.UUIDField(default=uuid.uuid4),
-        excluded_fields=["due_at", "due_soon_at"],
+        excluded_fields=["due_at", "due_soon_at", "import_key"],
     )
 
     class Meta:

@@ -77,6 +77,42 @@ def open_reports_for_person(*, person, user):
     )
 
 
+def report_values_check(*, born, offence_date, received_at):
+    """Refuse dates that cannot be and a child 15 or older; returns the age at the offence.
+
+    Shared by registration and the import, so both refuse exactly the same.
+    """
+    if born is None:
+        raise ReportError(
+            _("The person's date of birth is needed to check the age. Add it to the person."),
+            field="identity_number",
+        )
+    if offence_date > timezone.localdate():
+        raise ReportError(_("The offence date cannot be in the future."), field="offence_date")
+    if received_at > timezone.now():
+        raise ReportError(_("The report cannot have arrived in the future."), field="received_at")
+    if timezone.localtime(received_at).date() < offence_date:
+        raise ReportError(
+            _("The report cannot have arrived before the offence."), field="received_at"
+        )
+    if offence_date < born:
+        raise ReportError(
+            _("The offence date is before the child was born. Check the dates."),
+            field="offence_date",
+        )
+    age = age_in_years(born, offence_date)
+    if age >= settings.UNDER15_MAX_AGE:
+        raise ReportError(
+            _(
+                "The person was %(age)s at the offence. This workflow is for children "
+                "under 15; register the matter as an ordinary report of concern."
+            )
+            % {"age": age},
+            field="offence_date",
+        )
+    return age
+
+
 def report_register(
     *,
     by,
@@ -97,30 +133,9 @@ def report_register(
     """
     if not by.has_perm("casework.register_report"):
         raise PermissionDenied
-    if person.date_of_birth is None:
-        raise ReportError(
-            _("The person's date of birth is needed to check the age. Add it to the person."),
-            field="identity_number",
-        )
-    today = timezone.localdate()
-    if offence_date > today:
-        raise ReportError(_("The offence date cannot be in the future."), field="offence_date")
-    if received_at > timezone.now():
-        raise ReportError(_("The report cannot have arrived in the future."), field="received_at")
-    if timezone.localtime(received_at).date() < offence_date:
-        raise ReportError(
-            _("The report cannot have arrived before the offence."), field="received_at"
-        )
-    age = age_in_years(person.date_of_birth, offence_date)
-    if age >= settings.UNDER15_MAX_AGE:
-        raise ReportError(
-            _(
-                "The person was %(age)s at the offence. This workflow is for children "
-                "under 15; register the matter as an ordinary report of concern."
-            )
-            % {"age": age},
-            field="offence_date",
-        )
+    age = report_values_check(
+        born=person.date_of_birth, offence_date=offence_date, received_at=received_at
+    )
     if by.unit_id is None:
         raise ReportError(_("You are not placed in a unit. Ask your administrator."))
     with transaction.atomic():

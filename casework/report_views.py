@@ -202,6 +202,7 @@ def unit_reports_context(request):
 
 @roles_required(Role.UNIT_MANAGER)
 @require_POST
+@erased_aware
 def report_assign(request, pk):
     report = load_or_refuse(
         request,
