@@ -66,6 +66,21 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def shred(instance, data_key, *, by):
+    """Empty ``instance``'s encrypted fields, mark it erased, destroy ``data_key``.
+
+    Every encrypted field is nullable for this: erased means empty. Saved
+    while the key still exists (the history row of the erasure holds no
+    values), and the key is destroyed in the same transaction.
+    """
+    blank_encrypted_fields(instance)
+    instance.erased_at = timezone.now()
+    instance._history_user = by
+    instance.save()
+    data_key.destroy()
+    instance.data_key = data_key
+
+
 class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     data_key = models.OneToOneField(
@@ -169,15 +184,7 @@ class Person(models.Model):
             report.erase(by=by)
         self.name_tokens.all().delete()
         self.identity_number_index = None
-        # Every encrypted field is nullable for this: erased means empty.
-        blank_encrypted_fields(self)
-        self.erased_at = timezone.now()
-        # Saved while the key still exists: the history row of the erasure
-        # holds no values, and the key is destroyed in the same transaction.
-        self._history_user = by
-        self.save()
-        data_key.destroy()
-        self.data_key = data_key
+        shred(self, data_key, by=by)
 
 
 class PersonNameToken(models.Model):
@@ -402,12 +409,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
                 blank_encrypted_fields(record)
                 record._history_user = by
                 record.save()
-        blank_encrypted_fields(self)
-        self.erased_at = timezone.now()
-        self._history_user = by
-        self.save()
-        data_key.destroy()
-        self.data_key = data_key
+        shred(self, data_key, by=by)
 
     def _moved(self, by, at):
         self.state_changed_by = by
