@@ -1,12 +1,13 @@
 """Importing persons and open under-15 reports from a CSV file (moving from an old system).
 
 One row is one report: the child (identity number and names) and the
-police report. Everything goes the same way as registration through the
-pages: encrypted fields under the person's and the case's own data keys,
-blind indexes, history rows, the same checks of the identity number, the
-dates and the age, and an access-log event for every person and report
-created. Only the writing is batched: a batch of rows is a few bulk
-INSERTs in one transaction.
+police report. A row with only the person's columns (identity number,
+names, district) registers the person without a report. Everything goes
+the same way as registration through the pages: encrypted fields under
+the person's and the case's own data keys, blind indexes, history rows,
+the same checks of the identity number, the dates and the age, and an
+access-log event for every person and report created. Only the writing
+is batched: a batch of rows is a few bulk INSERTs in one transaction.
 
 - A bad row is reported by its line number with the reason and skipped;
   the good rows around it are imported. A row is all or nothing: its person
@@ -49,18 +50,10 @@ from vault.keyring import blind_index
 from vault.models import DataKey
 
 IMPORT_KEY_INDEX = "report-import"
-COLUMNS = (
-    "identity_number",
-    "given_names",
-    "family_name",
-    "district",
-    "police_reference",
-    "offence_category",
-    "offence_date",
-    "received_at",
-    "summary",
-)
-REQUIRED = COLUMNS[:-1]
+PERSON_COLUMNS = ("identity_number", "given_names", "family_name", "district")
+REPORT_COLUMNS = ("police_reference", "offence_category", "offence_date", "received_at")
+COLUMNS = (*PERSON_COLUMNS, *REPORT_COLUMNS, "summary")
+REQUIRED = PERSON_COLUMNS + REPORT_COLUMNS
 
 
 class ImportFileError(Exception):
@@ -74,15 +67,22 @@ class ImportRow:
     given_names: str
     family_name: str
     district: District
-    police_reference: str
-    offence_category: str
-    offence_date: datetime.date
-    received_at: datetime.datetime
-    summary: str
-    age: int
+    # Empty for a row that registers only the person.
+    police_reference: str = ""
+    offence_category: str = ""
+    offence_date: datetime.date | None = None
+    received_at: datetime.datetime | None = None
+    summary: str = ""
+    age: int | None = None
+
+    @property
+    def has_report(self):
+        return bool(self.police_reference)
 
     @property
     def import_key(self):
+        if not self.has_report:
+            return None
         reference = "".join(self.police_reference.split()).upper()
         return blind_index(IMPORT_KEY_INDEX, f"{self.number.digits12}\x1f{reference}")
 
@@ -121,7 +121,9 @@ def _received_at(text):
 
 def _row(line, values, districts):
     """An ImportRow, or raise ValueError with the reason for the user."""
-    missing = [name for name in REQUIRED if not values.get(name, "").strip()]
+    has_report = any(values.get(name, "").strip() for name in (*REPORT_COLUMNS, "summary"))
+    wanted = REQUIRED if has_report else PERSON_COLUMNS
+    missing = [name for name in wanted if not values.get(name, "").strip()]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
     try:
@@ -131,6 +133,15 @@ def _row(line, values, districts):
     district = districts.get(values["district"].strip().casefold())
     if district is None:
         raise ValueError(f"unknown district {values['district'].strip()!r}")
+    person = {
+        "line": line,
+        "number": number,
+        "given_names": values["given_names"].strip(),
+        "family_name": values["family_name"].strip(),
+        "district": district,
+    }
+    if not has_report:
+        return ImportRow(**person)
     category = values["offence_category"].strip()
     if category not in OffenceCategory.values:
         raise ValueError(
@@ -150,11 +161,7 @@ def _row(line, values, districts):
     except ReportError as error:
         raise ValueError(error.message) from None
     return ImportRow(
-        line=line,
-        number=number,
-        given_names=values["given_names"].strip(),
-        family_name=values["family_name"].strip(),
-        district=district,
+        **person,
         police_reference=values["police_reference"].strip(),
         offence_category=category,
         offence_date=offence_date,
@@ -182,7 +189,7 @@ def reports_import(*, stream, by, assign_to=None, batch_size=500, progress=None)
         raise ImportFileError("line 1: the file is empty or not UTF-8")
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
     header = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter))]
-    absent = [name for name in REQUIRED if name not in header]
+    absent = [name for name in COLUMNS if name not in header]
     if absent:
         raise ImportFileError(f"line 1: columns missing: {', '.join(absent)}")
     districts = {district.name.casefold(): district for district in District.objects.all()}
@@ -238,7 +245,7 @@ def _names_fit(tokens, row):
 @transaction.atomic
 def _batch_write(rows, *, by, assign_to, result):
     """Write one batch: new persons, then reports; skip what is there already."""
-    keys = {row.import_key: row for row in rows}
+    keys = {row.import_key for row in rows if row.has_report}
     done = set(
         Under15Report.objects.filter(import_key__in=keys).values_list("import_key", flat=True)
     )
@@ -246,13 +253,16 @@ def _batch_write(rows, *, by, assign_to, result):
     tokens = {index: {t.token for t in p.name_tokens.all()} for index, p in persons.items()}
     new_persons, writable, seen_keys = {}, [], set()
     for row in rows:
-        if row.import_key in done:
+        if row.has_report and row.import_key in done:
             result.already_imported += 1
             continue
-        if row.import_key in seen_keys:
+        if row.has_report and row.import_key in seen_keys:
             result.errors.append((row.line, "the same report twice in the file"))
             continue
         index = identity_number_index(row.number.digits12)
+        if not row.has_report and index in persons:
+            result.already_imported += 1  # the person is there: nothing to do
+            continue
         if index in persons:
             if not _names_fit(tokens[index], row):
                 result.errors.append(
@@ -265,7 +275,8 @@ def _batch_write(rows, *, by, assign_to, result):
                 continue
         else:
             new_persons[index] = (row, row.given_names, row.family_name)
-        seen_keys.add(row.import_key)
+        if row.has_report:
+            seen_keys.add(row.import_key)
         writable.append(row)
     if not writable:
         return
@@ -296,9 +307,10 @@ def _batch_write(rows, *, by, assign_to, result):
         for person in created
         for token in sorted(name_tokens(person.given_names, person.family_name))
     )
-    case_keys = data_keys_create(purpose=DataKey.Purpose.CASE, count=len(writable))
+    with_report = [row for row in writable if row.has_report]
+    case_keys = data_keys_create(purpose=DataKey.Purpose.CASE, count=len(with_report))
     reports = []
-    for row, data_key in zip(writable, case_keys, strict=True):
+    for row, data_key in zip(with_report, case_keys, strict=True):
         report = Under15Report(
             data_key=data_key,
             person=persons[identity_number_index(row.number.digits12)],

@@ -131,3 +131,16 @@ def test_the_command_lists_refused_rows_and_fails(worker, district, tmp_path):
         call_command("import_reports", str(path), by=worker.username, stdout=out, stderr=err)
     assert "line 3:" in err.getvalue()
     assert "1 reports imported" in out.getvalue()
+
+
+def test_a_row_without_report_columns_registers_only_the_person(worker, district):
+    result = run(csv_bytes(f"{GOOD_A};Alva;Ekström;Hjällbo;;;;;"), worker)
+    assert result.imported == 0 and result.persons_created == 1 and not result.errors
+    assert Person.objects.get().family_name == "Ekström"
+    assert not Under15Report.objects.exists()
+    assert run(csv_bytes(f"{GOOD_A};Alva;Ekström;Hjällbo;;;;;"), worker).persons_created == 0
+
+
+def test_a_report_row_missing_a_report_column_is_refused(worker, district):
+    result = run(csv_bytes(f"{GOOD_A};Alva;Ekström;Hjällbo;5000-K1-26;theft;;;"), worker)
+    assert result.errors == [(2, "missing offence_date, received_at")]
