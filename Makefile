@@ -8,7 +8,7 @@ DEV_ENV := DEBUG=1
 # Two workers: the machines here have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test lint format messages venv serve
+.PHONY: demo test lint format messages venv serve bench
 
 venv: $(STAMP)
 
@@ -40,3 +40,8 @@ format: venv
 messages: venv
 	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale sv --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale sv --ignore '.venv/*'
+
+# The load benchmark on a scratch PostgreSQL database (bench/load.py; BENCH_ADMIN_URL).
+bench: venv
+	$(BIN)/python -m pip install --quiet ".[bench]"
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
