@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import District, Unit
-from casework.urgency import DeadlineColumns
+from casework.urgency import ASSIGNED, DeadlineColumns
 from vault.fields import (
     EncryptedDateField,
     EncryptedJSONField,
@@ -374,9 +374,11 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
                 name="casework_u15_assignee_due",
             ),
             models.Index(
-                fields=["unit", "due_at"],
+                models.F("unit"),
+                ASSIGNED,
+                models.F("due_at"),
                 condition=models.Q(erased_at__isnull=True) & ~models.Q(state="closed"),
-                name="casework_u15_unit_due",
+                name="casework_u15_unit_free_due",
             ),
         ]
 

@@ -35,9 +35,8 @@ def report_get_for_user(*, user, pk, to_work=False):
 
 def reports_open_for_worker(*, user, state=None, district=None):
     """The worker's own open reports, most urgent first (overdue, then by due time)."""
-    reports = (
-        reports_for_user(user=user).filter(assigned_to=user).exclude(state=ReportState.CLOSED)
-    )
+    reports = policy.reports_assigned_to(user=user).exclude(state=ReportState.CLOSED)
+    reports = reports.select_related("person", "person__data_key", "data_key", "district")
     if state:
         reports = reports.filter(state=state)
     if district:

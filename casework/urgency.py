@@ -14,7 +14,7 @@ then the others by their limit, the due-soon ones among them first.
 """
 
 from django.db import models
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 
 
 class DeadlineColumns(models.Model):
@@ -32,11 +32,16 @@ class DeadlineColumns(models.Model):
         self.due_soon_at = deadline.due_soon_at if deadline else None
 
 
+# "Has a worker": false sorts first, so unassigned cases lead. The same
+# expression stands in the unit's index, so the ordered walk can use it.
+ASSIGNED = ExpressionWrapper(Q(assigned_to__isnull=False), output_field=BooleanField())
+
+
 def by_urgency(cases, *, unassigned_first=False):
     """``cases`` most urgent first; with ``unassigned_first``, those without a worker first."""
     order = [F("due_at").asc(nulls_last=True), "received_at", "pk"]
     if unassigned_first:
-        order.insert(0, Case(When(assigned_to__isnull=True, then=Value(0)), default=Value(1)))
+        order.insert(0, ASSIGNED.asc())
     return cases.order_by(*order)
 
 
