@@ -230,7 +230,7 @@ def reports_import(*, stream, by, assign_to=None, batch_size=500, progress=None)
 def _statistics_refresh():
     """Fresh planner statistics after a bulk load: without them PostgreSQL takes a
     20,000-row table for a one-row one and sorts it whole instead of walking an index."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (Person, PersonNameToken, Under15Report, DataKey):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
