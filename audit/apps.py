@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,5 +10,11 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from audit.database import connection_prepare
+        from audit.services import audit_chains_create_after_migrate
 
         connection_created.connect(connection_prepare, dispatch_uid="audit.connection_prepare")
+        post_migrate.connect(
+            audit_chains_create_after_migrate,
+            sender=self,
+            dispatch_uid="audit.audit_chains_create_after_migrate",
+        )

@@ -16,6 +16,8 @@ Staff are recorded by id and a snapshot of username, roles and unit.
 import hashlib
 import ipaddress
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
@@ -26,6 +28,13 @@ from accounts.roles import Role
 
 # previous_hash of the first event of every chain.
 GENESIS_HASH = "0" * 64
+
+# The hash format new events are written in (see AccessEvent.compute_hash).
+HASH_FORMAT = 2
+
+
+class UnknownHashFormat(ValueError):
+    """An event names a hash format this code does not know: it cannot be verified."""
 
 
 class Action(models.TextChoices):
@@ -187,6 +196,9 @@ class AccessEvent(models.Model):
     request_id = models.UUIDField(_("request"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How ``hash`` was computed (HASH_FORMATS below). Rows written before the
+    # column existed are format 1; audit.services writes HASH_FORMAT.
+    hash_format = models.PositiveSmallIntegerField()
 
     objects = AccessEventQuerySet.as_manager()
 
@@ -228,39 +240,17 @@ class AccessEvent(models.Model):
         raise TypeError("The access log is append-only: an event cannot be deleted.")
 
     def hash_payload(self):
-        """Every field but id and hash, in a form that reads back the same from any database.
+        """What ``hash`` covers in this event's hash format, as a dict of text.
 
-        Part of the hash format: changing it makes every existing event fail
-        verification, so a new field needs a new format version.
+        Part of the hash format: changing what a format covers makes every
+        event written in it fail verification, so a new field needs a new
+        format (HASH_FORMATS).
         """
-        return {
-            "chain": self.chain,
-            "sequence": self.sequence,
-            "occurred_at": self.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "actor_id": _text_or_none(self.actor_id),
-            "actor_username": self.actor_username,
-            "actor_roles": self.actor_roles,
-            "actor_unit_id": _text_or_none(self.actor_unit_id),
-            "subject_user_id": _text_or_none(self.subject_user_id),
-            "session_ref": self.session_ref,
-            "address": canonical_address(self.address),
-            "action": str(self.action),
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "person_ref": _text_or_none(self.person_ref),
-            "reason": str(self.reason),
-            "detail": self.detail,
-            "outcome": str(self.outcome),
-            "flagged": bool(self.flagged),
-            "request_id": _text_or_none(self.request_id),
-            "previous_hash": self.previous_hash,
-        }
+        return _hash_format(self.hash_format).payload(self)
 
     def compute_hash(self):
-        canonical = json.dumps(
-            self.hash_payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=True
-        )
-        return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+        """The hash of this event in its own ``hash_format``; raises UnknownHashFormat."""
+        return _hash_format(self.hash_format).digest(self)
 
     def actor_role_labels(self):
         labels = {role.value: role.label for role in Role}
@@ -272,6 +262,77 @@ class AccessEvent(models.Model):
 
 def _text_or_none(value):
     return None if value is None else str(value)
+
+
+def _payload_format_1(event):
+    """Every field but id, hash and hash_format, in a form that reads back the same
+    from any database. Frozen: the events written before hash_format existed."""
+    return {
+        "chain": event.chain,
+        "sequence": event.sequence,
+        "occurred_at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor_id": _text_or_none(event.actor_id),
+        "actor_username": event.actor_username,
+        "actor_roles": event.actor_roles,
+        "actor_unit_id": _text_or_none(event.actor_unit_id),
+        "subject_user_id": _text_or_none(event.subject_user_id),
+        "session_ref": event.session_ref,
+        "address": canonical_address(event.address),
+        "action": str(event.action),
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "person_ref": _text_or_none(event.person_ref),
+        "reason": str(event.reason),
+        "detail": event.detail,
+        "outcome": str(event.outcome),
+        "flagged": bool(event.flagged),
+        "request_id": _text_or_none(event.request_id),
+        "previous_hash": event.previous_hash,
+    }
+
+
+def _payload_format_2(event):
+    """Format 1's fields and the format number, so a row cannot claim another format."""
+    return {**_payload_format_1(event), "hash_format": 2}
+
+
+def _canonical(payload):
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode(
+        "ascii"
+    )
+
+
+def _sha256(payload):
+    return hashlib.sha256(_canonical(payload)).hexdigest()
+
+
+@dataclass(frozen=True)
+class HashFormat:
+    """What a format's hash covers (``payload``) and how it is computed (``algorithm``)."""
+
+    payload: Callable[["AccessEvent"], dict]
+    algorithm: Callable[[dict], str]
+
+    def digest(self, event):
+        return self.algorithm(self.payload(event))
+
+
+# Every format ever written, by number; a format once used is never changed,
+# only a new number added (a keyed HMAC, say, whose algorithm reads its key
+# from outside the database). Raising HASH_FORMAT makes new events use it.
+HASH_FORMATS = {
+    1: HashFormat(_payload_format_1, _sha256),
+    2: HashFormat(_payload_format_2, _sha256),
+}
+
+
+def _hash_format(number):
+    try:
+        return HASH_FORMATS[number]
+    except KeyError:
+        raise UnknownHashFormat(
+            f"hash format {number!r} is unknown (known: {', '.join(map(str, HASH_FORMATS))})"
+        ) from None
 
 
 def canonical_address(value):

@@ -1,9 +1,17 @@
 """Writing the access log: append-only events on a few hash chains.
 
 Each event's ``hash`` is SHA-256 over a canonical JSON of all its fields,
-``previous_hash`` included (``AccessEvent.hash_payload``), so each event
-seals the one before it. Changing or removing an event breaks the chain
-where it was, which ``python manage.py verify_audit_chain`` finds.
+``previous_hash`` and its ``hash_format`` included (``AccessEvent.hash_payload``),
+so each event seals the one before it. Changing or removing an event breaks
+the chain where it was, which ``python manage.py verify_audit_chain`` finds.
+
+Hash formats
+    Every event names the format its hash was computed in (``hash_format``,
+    ``audit.models.HASH_FORMATS``); new events get ``HASH_FORMAT``. Format 1
+    is the original payload (rows written before the column existed), format
+    2 adds the format number to it. A new format (a keyed HMAC, say) is a new
+    number: old events keep verifying in theirs, and along a chain the format
+    never goes back down.
 
 Why several chains (shards) and SKIP LOCKED
     A single chain would make every request that writes an event queue for
@@ -29,7 +37,11 @@ What is verified, and what is not
     event, the link to the event before it, sequence numbers without gaps,
     and that the head row names the last event. Across chains there is no
     order beyond ``occurred_at``. A deleted event in the middle shows as a
-    gap; a deleted last event shows because the head still names it.
+    gap; a deleted last event shows because the head still names it; a chain
+    deleted together with its head shows because every chain number from 0
+    to ``AUDIT_CHAIN_COUNT`` - 1 (and up to the highest there is) must have a
+    head. ``migrate`` creates the heads (``audit_chains_create``, on
+    post_migrate), so raising AUDIT_CHAIN_COUNT takes a ``migrate``.
     Anyone who can write to the database past its triggers could rewrite a
     chain's tail and its head together; against that, keep the chain heads
     that verify_audit_chain prints somewhere outside the database (README,
@@ -44,6 +56,7 @@ import ipaddress
 import logging
 import uuid
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Value, When
@@ -51,6 +64,7 @@ from django.utils import timezone
 
 from audit.models import (
     GENESIS_HASH,
+    HASH_FORMAT,
     AccessEvent,
     Action,
     AuditChain,
@@ -143,12 +157,23 @@ def _chain_lock():
     return chain
 
 
-def audit_chains_create():
+def audit_chains_create(*, model=AuditChain, using=None):
     """Add the chain heads 0 … AUDIT_CHAIN_COUNT-1 that do not exist yet."""
-    AuditChain.objects.bulk_create(
-        [AuditChain(number=number) for number in range(settings.AUDIT_CHAIN_COUNT)],
+    model.objects.using(using).bulk_create(
+        [model(number=number) for number in range(settings.AUDIT_CHAIN_COUNT)],
         ignore_conflicts=True,
     )
+
+
+def audit_chains_create_after_migrate(*, using, apps=global_apps, **kwargs):
+    """post_migrate: every chain the verifier expects has a head, also after
+    a raised AUDIT_CHAIN_COUNT and after the test suite empties the tables
+    (``flush`` sends post_migrate without ``apps``)."""
+    try:
+        model = apps.get_model("audit", "AuditChain")
+    except LookupError:  # migrated back to before the table existed
+        return
+    audit_chains_create(model=model, using=using)
 
 
 def _event_write(
@@ -192,6 +217,7 @@ def _event_write(
         occurred_at=timezone.now(),
         previous_hash=GENESIS_HASH,
         hash=GENESIS_HASH,
+        hash_format=HASH_FORMAT,
     )
     event.full_clean(exclude=["actor"], validate_unique=False, validate_constraints=False)
     with transaction.atomic():

@@ -2,14 +2,24 @@
 
 import uuid
 
+from django.db import transaction
+
 from vault import crypto
 from vault.keyring import key_ring
-from vault.models import DataKey, KeyRingCheck
+from vault.models import DataKey, KeyRingCheck, master_keys_outdated_refuse
 
 
+@transaction.atomic
 def data_keys_create(*, purpose, count):
-    """``count`` new data keys of ``purpose``, wrapped under the newest master key, saved."""
-    KeyRingCheck.ensure(key_ring().newest_version)
+    """``count`` new data keys of ``purpose``, wrapped under the newest master key, saved.
+
+    Like ``DataKey.create``: refused in a process whose MASTER_KEYS lacks a
+    newer version the database knows, and holding the check row's lock until
+    the keys are saved (rotate_keys waits for it).
+    """
+    version = key_ring().newest_version
+    master_keys_outdated_refuse(version)
+    KeyRingCheck.ensure(version)
     keys = []
     for _ in range(count):
         key_id = uuid.uuid4()

@@ -4,6 +4,7 @@ import os
 import uuid
 
 from cryptography.exceptions import InvalidTag
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,7 @@ class DataKey(models.Model):
     def _wrap(self, raw):
         ring = key_ring()
         version = ring.newest_version
+        master_keys_outdated_refuse(version)
         nonce = os.urandom(12)
         sealed = ring.cipher(version).encrypt(nonce, raw, self._associated_data(version))
         self.wrapped_key = nonce + sealed
@@ -75,8 +77,10 @@ class DataKey(models.Model):
     @classmethod
     def create(cls, purpose=Purpose.PERSON):
         key = cls(purpose=purpose)
-        key._wrap(os.urandom(KEY_BYTES))
-        key.save()
+        # One transaction, so the lock _wrap takes lasts until the key is saved.
+        with transaction.atomic():
+            key._wrap(os.urandom(KEY_BYTES))
+            key.save()
         return key
 
     @classmethod
@@ -111,7 +115,11 @@ class DataKey(models.Model):
             ) from None
 
     def rewrap(self):
-        """Wrap under the newest master key. Returns True if anything changed."""
+        """Wrap under the newest master key. Returns True if anything changed.
+
+        Raises MasterKeysOutdated, like every wrap, in a process whose
+        MASTER_KEYS lacks a newer version the database knows.
+        """
         if self.is_destroyed or self.master_key_version == key_ring().newest_version:
             return False
         self._wrap(self.unwrap())
@@ -124,6 +132,45 @@ class DataKey(models.Model):
         self.master_key_version = None
         self.destroyed_at = timezone.now()
         self.save(update_fields=["wrapped_key", "master_key_version", "destroyed_at"])
+
+
+class MasterKeysOutdated(ImproperlyConfigured):
+    """The database knows a newer master key than this process's MASTER_KEYS."""
+
+
+def master_keys_outdated_refuse(version):
+    """Raise MasterKeysOutdated if the database knows a master key version above ``version``.
+
+    A process started before a new version was added to MASTER_KEYS would
+    otherwise go on wrapping new data keys under the old one, after
+    rotate_keys has called it unused. A version is known once a key check
+    row exists for it (``KeyRingCheck.ensure``: the first key wrapped under
+    it, or rotate_keys starting).
+
+    On PostgreSQL the check rows read here stay locked (FOR KEY SHARE, which
+    does not block other wrappers) until the caller's transaction ends:
+    rotate_keys locks the rows of the older versions FOR UPDATE before it
+    looks for keys left under them, so it waits for every transaction that
+    wrapped a key under an older version before the newer one was known.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT version FROM vault_keyringcheck WHERE version >= %s FOR KEY SHARE",
+                [version],
+            )
+            known = [row[0] for row in cursor.fetchall()]
+    else:
+        # SQLite runs one writing transaction at a time: nothing to wait for.
+        known = KeyRingCheck.objects.filter(version__gte=version).values_list("version", flat=True)
+    newest_known = max(known, default=version)
+    if newest_known > version:
+        raise MasterKeysOutdated(
+            f"The database already uses master key version {newest_known}, but MASTER_KEYS "
+            f"in this process ends at version {version}: it must not wrap data keys under "
+            "an older master key. Restart it with the new MASTER_KEYS."
+        )
 
 
 class KeyRingCheck(models.Model):

@@ -1,4 +1,10 @@
-"""The database itself refuses to change or remove access events."""
+"""The database itself refuses to change or remove access events.
+
+These are the triggers, the line that stops the table's owner making a
+mistake: they run as the owner also in the run as the application's role
+(``table_owner``). What the application's role may not do at all is in
+test_application_role.py.
+"""
 
 import subprocess
 import sys
@@ -14,6 +20,21 @@ from tests.audit.conftest import TABLE
 pytestmark = pytest.mark.django_db
 
 
+def triggers():
+    """The names of the triggers on the access log."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [TABLE],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE]
+            )
+        return sorted(name for (name,) in cursor.fetchall())
+
+
 def refused(sql, params=()):
     with (
         pytest.raises(IntegrityError, match="append-only"),
@@ -23,31 +44,40 @@ def refused(sql, params=()):
         cursor.execute(sql, params)
 
 
-def test_the_database_refuses_to_update_an_event(append_only, worker):
+def test_the_database_refuses_to_update_an_event(table_owner, append_only, worker):
     event = access_event_record(action="view", actor=worker)
     refused(f"UPDATE {TABLE} SET action = 'erase' WHERE id = %s", [event.pk])
     assert AccessEvent.objects.get(pk=event.pk).action == "view"
 
 
-def test_the_database_refuses_to_delete_an_event(append_only, worker):
+def test_the_database_refuses_to_delete_an_event(table_owner, append_only, worker):
     event = access_event_record(action="view", actor=worker)
     refused(f"DELETE FROM {TABLE} WHERE id = %s", [event.pk])
     refused(f"DELETE FROM {TABLE}")
     assert AccessEvent.objects.filter(pk=event.pk).exists()
 
 
-@pytest.mark.postgres
-def test_the_database_refuses_to_truncate_the_log(append_only, worker):
-    if connection.vendor != "postgresql":
-        pytest.skip("TRUNCATE is PostgreSQL's; SQLite has none")
+@pytest.mark.postgres  # TRUNCATE is PostgreSQL's; SQLite has none
+def test_the_database_refuses_to_truncate_the_log(table_owner, append_only, worker):
     access_event_record(action="view", actor=worker)
     refused(f"TRUNCATE {TABLE}")
     refused(f"TRUNCATE {TABLE} CASCADE")
     assert AccessEvent.objects.count() == 1
 
 
-def test_the_maintenance_switch_is_what_lets_the_test_suite_empty_the_log(worker):
-    # Without append_only: the test suite's own setting is on.
+def test_every_migration_leaves_the_triggers_in_place():
+    # SQLite drops them when a migration rebuilds the table (0003_refuse_changes).
+    if connection.vendor == "postgresql":
+        assert triggers() == [
+            "audit_accessevent_refuse_truncate",
+            "audit_accessevent_refuse_update_delete",
+        ]
+    else:
+        assert triggers() == ["audit_accessevent_refuse_delete", "audit_accessevent_refuse_update"]
+
+
+def test_the_maintenance_switch_is_what_lets_the_test_suite_empty_the_log(table_owner, worker):
+    # Without append_only: the test suite's own setting is on, and it connects as the owner.
     event = access_event_record(action="view", actor=worker)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [event.pk])

@@ -8,10 +8,16 @@ from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 
 from audit.models import AccessEvent, AuditChain
-from audit.services import access_event_record
+from audit.services import access_event_record, audit_chains_create
 from tests.audit.conftest import TABLE, tamper
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_chain(settings):
+    """Every event on chain 0, so a test can count on neighbours on one chain."""
+    settings.AUDIT_CHAIN_COUNT = 1
 
 
 def verify():
@@ -62,11 +68,12 @@ def test_it_names_an_event_changed_behind_the_triggers_back(append_only, worker)
     assert "was changed" in message
 
 
-def test_it_names_an_event_whose_hash_was_recomputed_but_not_its_successors(append_only, worker):
+def test_it_names_an_event_whose_hash_was_recomputed_but_not_its_successors(
+    append_only, one_chain, worker
+):
     written = events(4, actor=worker)
     target, after = written[1], written[2]
-    if after.chain != target.chain:
-        pytest.skip("the events landed on different chains")
+    assert after.chain == target.chain == 0
     changed = AccessEvent.objects.get(pk=target.pk)
     changed.object_id = "forged"
     tamper(
@@ -79,12 +86,10 @@ def test_it_names_an_event_whose_hash_was_recomputed_but_not_its_successors(appe
     assert "previous_hash" in str(error.value)
 
 
-def test_it_finds_a_deleted_event_in_the_middle(append_only, worker):
+def test_it_finds_a_deleted_event_in_the_middle(append_only, one_chain, worker):
     written = events(5, actor=worker)
-    on_chain = [e for e in written if e.chain == written[0].chain]
-    if len(on_chain) < 3:
-        pytest.skip("too few events on one chain")
-    gone, next_one = on_chain[1], on_chain[2]
+    assert {event.chain for event in written} == {0}
+    gone, next_one = written[1], written[2]
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [gone.pk])
     with pytest.raises(CommandError) as error:
         verify()
@@ -113,18 +118,52 @@ def test_it_finds_a_head_moved_back(worker):
     assert "the head was moved back" in str(error.value)
 
 
-def test_it_verifies_an_empty_log():
-    assert "OK: 0 events" in verify()
+def test_it_finds_a_chain_deleted_together_with_its_head(append_only, worker):
+    written = events(3, actor=worker)
+    chain = written[0].chain
+    assert {event.chain for event in written} == {chain}
+    assert "OK: 3 events" in verify()
+    tamper(f"DELETE FROM {TABLE} WHERE chain = %s", [chain])
+    tamper(f"DELETE FROM {AuditChain._meta.db_table} WHERE number = %s", [chain])
+    with pytest.raises(CommandError) as error:
+        verify()
+    assert f"chain {chain} has no head row" in str(error.value)
 
 
-def _on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED and concurrent writers need PostgreSQL")
+def test_it_finds_a_missing_head_of_a_chain_without_events(settings):
+    last = settings.AUDIT_CHAIN_COUNT - 1
+    assert AuditChain.objects.filter(number=last).exists()
+    tamper(f"DELETE FROM {AuditChain._meta.db_table} WHERE number = %s", [last])
+    with pytest.raises(CommandError) as error:
+        verify()
+    assert f"chain {last} has no head row" in str(error.value)
+
+
+def test_it_finds_a_missing_chain_below_the_highest_after_the_count_was_lowered(settings):
+    settings.AUDIT_CHAIN_COUNT = 8
+    audit_chains_create()
+    settings.AUDIT_CHAIN_COUNT = 2
+    assert "in 8 chains verified" in verify()  # the chains beyond the count are still checked
+    tamper(f"DELETE FROM {AuditChain._meta.db_table} WHERE number = 5")
+    with pytest.raises(CommandError) as error:
+        verify()
+    assert "chain 5 has no head row" in str(error.value)
+
+
+def test_migrate_makes_the_heads_of_a_raised_count(table_owner, settings):
+    settings.AUDIT_CHAIN_COUNT = AuditChain.objects.count() + 2
+    with pytest.raises(CommandError, match="has no head row"):
+        verify()
+    call_command("migrate", "audit", verbosity=0)
+    assert f"in {settings.AUDIT_CHAIN_COUNT} chains verified" in verify()
+
+
+def test_it_verifies_an_empty_log(settings):
+    assert f"OK: 0 events in {settings.AUDIT_CHAIN_COUNT} chains verified" in verify()
 
 
 @pytest.mark.postgres
 def test_events_of_one_transaction_share_a_chain(worker):
-    _on_postgresql()
     with transaction.atomic():
         first = access_event_record(action="view", actor=worker)
         second = access_event_record(action="change", actor=worker)
@@ -135,7 +174,6 @@ def test_events_of_one_transaction_share_a_chain(worker):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_passes_over_a_chain_another_transaction_holds():
-    _on_postgresql()
     held, release = threading.Event(), threading.Event()
     holder_chain = []
 
@@ -167,7 +205,6 @@ def test_a_writer_passes_over_a_chain_another_transaction_holds():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_writers_both_land_and_the_chains_stay_valid():
-    _on_postgresql()
     start = threading.Barrier(2, timeout=10)
     errors = []
 

@@ -1,7 +1,21 @@
-from django.core.management.base import BaseCommand
+"""Re-wrap every data key under the newest master key; say which older keys can go.
+
+Loops until no live data key is left under an older version, waiting for
+keys that other transactions hold and for transactions still wrapping under
+an older version (vault/services.py, ``data_keys_rewrap``). Only then, and
+after looking once more, does it name the versions that can be removed from
+MASTER_KEYS. Refuses to run in a process whose MASTER_KEYS lacks a newer
+version the database already knows.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
 
 from vault.keyring import key_ring
-from vault.services import data_keys_rewrap, master_key_versions_in_use
+from vault.services import (
+    data_keys_rewrap,
+    master_key_versions_in_use,
+    master_key_versions_removable,
+)
 
 
 class Command(BaseCommand):
@@ -21,9 +35,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done}/{total} data keys re-wrapped")
 
         count = data_keys_rewrap(batch_size=batch_size, progress=progress)
-        in_use = master_key_versions_in_use()
         self.stdout.write(self.style.SUCCESS(f"Done: {count} data keys re-wrapped."))
-        removable = [v for v in key_ring().versions if v not in in_use]
+        # Looked at again after the last batch: data_keys_rewrap returned with
+        # none left and no older wrap in flight; anything here is a surprise.
+        left = [version for version in master_key_versions_in_use() if version != newest]
+        if left:
+            raise CommandError(
+                "Data keys are still wrapped under master key versions "
+                f"{', '.join(map(str, left))}: keep them in MASTER_KEYS and run rotate_keys again."
+            )
+        removable = master_key_versions_removable()
         if removable:
             versions = ", ".join(str(v) for v in removable)
             self.stdout.write(
