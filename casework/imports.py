@@ -31,7 +31,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import District
-from audit.services import access_event_record
+from audit.services import access_events_record_many
 from casework.deadlines import report_deadline
 from casework.identity_numbers import parse_identity_number
 from casework.models import (
@@ -341,23 +341,30 @@ def _batch_write(rows, *, by, assign_to, result):
         report.set_deadline(report_deadline(report, now))
         reports.append(report)
     bulk_create_with_history(reports, Under15Report, default_user=by, default_date=now)
-    for person in created:
-        access_event_record(
-            action="create",
-            actor=by,
-            object_type=PERSON_OBJECT,
-            object_id=str(person.pk),
-            person_ref=person.pk,
-            detail="import",
-        )
-    for report in reports:
-        access_event_record(
-            action="create",
-            actor=by,
-            object_type=REPORT_OBJECT,
-            object_id=str(report.pk),
-            person_ref=report.person_id,
-            detail="import",
-        )
+    access_events_record_many(
+        actor=by,
+        events=[
+            *(
+                {
+                    "action": "create",
+                    "object_type": PERSON_OBJECT,
+                    "object_id": str(person.pk),
+                    "person_ref": person.pk,
+                    "detail": "import",
+                }
+                for person in created
+            ),
+            *(
+                {
+                    "action": "create",
+                    "object_type": REPORT_OBJECT,
+                    "object_id": str(report.pk),
+                    "person_ref": report.person_id,
+                    "detail": "import",
+                }
+                for report in reports
+            ),
+        ],
+    )
     result.imported += len(reports)
     result.persons_created += len(created)

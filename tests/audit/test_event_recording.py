@@ -1,4 +1,5 @@
 import hashlib
+import io
 import re
 import uuid
 from pathlib import Path
@@ -206,3 +207,39 @@ def test_an_event_read_back_from_the_database_still_matches_its_hash(
     if stored is not None:
         assert event.address == stored
     assert event.hash == event.compute_hash()
+
+
+def test_recording_an_event_costs_three_statements(worker, settings):
+    settings.AUDIT_CHAIN_COUNT = 1
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker.role_names
+    with CaptureQueriesContext(connection) as captured:
+        access_event_record(action="view", actor=worker, object_type="x", object_id="1")
+    statements = [q["sql"].split()[0] for q in captured]
+    # Lock the chain head, insert the event, move the head: no roles query,
+    # no random sort, no savepoint.
+    assert statements == ["SELECT", "INSERT", "UPDATE"]
+    assert "random" not in captured[0]["sql"].lower()
+
+
+def test_many_events_go_on_one_chain_in_one_insert_and_verify(worker, settings):
+    settings.AUDIT_CHAIN_COUNT = 1
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.services import access_events_record_many
+
+    worker.role_names
+    with CaptureQueriesContext(connection) as captured:
+        events = access_events_record_many(
+            actor=worker,
+            events=[
+                {"action": "create", "object_type": "x", "object_id": str(n)} for n in range(50)
+            ],
+        )
+    assert [q["sql"].split()[0] for q in captured] == ["SELECT", "INSERT", "UPDATE"]
+    assert [e.sequence for e in events] == list(range(events[0].sequence, events[0].sequence + 50))
+    call_command("verify_audit_chain", stdout=io.StringIO())
