@@ -4,7 +4,7 @@ import uuid
 
 from django.db import transaction
 
-from vault import crypto
+from vault import crypto, keycache
 from vault.keyring import key_ring
 from vault.models import DataKey, KeyRingCheck, master_keys_outdated_refuse
 
@@ -27,4 +27,6 @@ def data_keys_create(*, purpose, count):
         keys.append(
             DataKey(id=key_id, purpose=purpose, master_key_version=version, wrapped_key=wrapped)
         )
-    return DataKey.objects.bulk_create(keys)
+    keys = DataKey.objects.bulk_create(keys)
+    keycache.remember(keys)
+    return keys

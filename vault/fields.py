@@ -124,6 +124,10 @@ class EncryptedTextField(models.TextField):
     def data_key_for(self, instance):
         if self.key_path == SYSTEM_KEY:
             return DataKey.system_key()
+        if "." not in self.key_path:
+            known = keycache.known_key(getattr(instance, f"{self.key_path}_id", None))
+            if known is not None:
+                return known
         target = instance
         for part in self.key_path.split("."):
             target = getattr(target, part)

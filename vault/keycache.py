@@ -37,7 +37,35 @@ def raw_key(data_key):
     raw = cache.get(entry)
     if raw is None:
         raw = cache[entry] = data_key.unwrap()
+        cache[data_key.id] = data_key
     return raw
+
+
+def remember(data_keys):
+    """Keep these key rows for the cache's lifetime (keys an import has just made)."""
+    cache = _cache.get()
+    if cache is not None:
+        for data_key in data_keys:
+            cache[data_key.id] = data_key
+
+
+def known_key(key_id):
+    """The key row with ``key_id`` if this cache has seen it, else None.
+
+    Rows built in bulk (history rows, say) carry only the key's id; without
+    this, sealing each of them would fetch its key row again.
+    """
+    cache = _cache.get()
+    return None if cache is None or key_id is None else cache.get(key_id)
+
+
+def forget(key_id):
+    """Drop a key from the cache (it was destroyed)."""
+    cache = _cache.get()
+    if cache is not None:
+        stale = [e for e in cache if e == key_id or (isinstance(e, tuple) and e[0] == key_id)]
+        for entry in stale:
+            del cache[entry]
 
 
 class DataKeyCacheMiddleware:

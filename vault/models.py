@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vault import keycache
 from vault.keyring import KEY_BYTES, MissingMasterKey, key_ring
 
 
@@ -128,6 +129,7 @@ class DataKey(models.Model):
 
     def destroy(self):
         """Crypto-shredding: without the key, every ciphertext under it is noise."""
+        keycache.forget(self.id)
         self.wrapped_key = None
         self.master_key_version = None
         self.destroyed_at = timezone.now()

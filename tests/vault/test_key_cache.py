@@ -106,3 +106,20 @@ def test_erasing_in_one_request_makes_values_unreadable_in_the_next(client, work
     response = client.get(url)
     assert response.status_code == 410
     assert "Lindqvist" not in response.content.decode()
+
+
+def test_a_key_row_seen_in_the_cache_is_not_fetched_again(person, django_assert_num_queries):
+    with keycache.data_key_cache():
+        loaded = Person.objects.select_related("data_key").get(pk=person.pk)
+        loaded.family_name
+        record = Person.history.filter(id=person.pk).first()  # carries only data_key_id
+        with django_assert_num_queries(0):
+            assert record.family_name == "Lindqvist"
+
+
+def test_destroying_a_key_drops_it_from_the_cache(person, worker):
+    with keycache.data_key_cache():
+        Person.objects.select_related("data_key").get(pk=person.pk).family_name
+        assert keycache.known_key(person.data_key_id) is not None
+        person_erase(person=Person.objects.get(pk=person.pk), by=worker)
+        assert keycache.known_key(person.data_key_id) is None
