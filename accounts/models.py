@@ -73,6 +73,9 @@ class User(AbstractUser):
     # (deactivation, second factor added or removed).
     session_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
     failed_sign_in_count = models.PositiveIntegerField(default=0, editable=False)
+    # Second-factor failures count apart: a correct password must not reset
+    # them, or whoever has the password could guess codes forever.
+    failed_second_factor_count = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
@@ -136,8 +139,13 @@ class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
         if match is None:
             self.throttle_increment()
             return False
-        match.used_at = timezone.now()
-        match.save(update_fields=["used_at"])
+        # Spent only if still unspent: of two requests with one code, one wins.
+        spent = BackupCode.objects.filter(pk=match.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if not spent:
+            self.throttle_increment()
+            return False
         self.throttle_reset(commit=False)
         self.set_last_used_timestamp(commit=False)
         self.save()

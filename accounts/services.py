@@ -58,37 +58,59 @@ def _lock_out_message():
     ) % {"minutes": minutes}
 
 
+SECOND_FACTOR_ACTIONS = {
+    "second_factor_failed",
+    "second_factor_throttled",
+    "enrolment_failed",
+}
+
+
 def user_register_failure(*, user, request, action):
     """Count one failed password or code; lock the account at the threshold.
 
-    Side effects: updates the user's counter, may set ``locked_until``,
-    records a security event. Returns True if the account is now locked.
+    Passwords and second factors have counters of their own: a correct
+    password clears only the first, so alternating it with wrong codes still
+    locks the account. Side effects: updates the user's counter, may set
+    ``locked_until``, records a security event. Returns True if the account
+    is now locked.
     """
     user_model = get_user_model()
+    counter = (
+        "failed_second_factor_count"
+        if action in SECOND_FACTOR_ACTIONS
+        else "failed_sign_in_count"
+    )
     with transaction.atomic():
         # Lock the row: two wrong guesses at once must both count.
         locked_user = user_model.objects.select_for_update().get(pk=user.pk)
-        locked_user.failed_sign_in_count += 1
-        now_locked = locked_user.failed_sign_in_count >= settings.LOCKOUT_THRESHOLD
+        count = getattr(locked_user, counter) + 1
+        now_locked = count >= settings.LOCKOUT_THRESHOLD
         if now_locked:
             locked_user.locked_until = timezone.now() + settings.LOCKOUT_DURATION
-            locked_user.failed_sign_in_count = 0
-        locked_user.save(update_fields=["failed_sign_in_count", "locked_until"])
+            count = 0
+        setattr(locked_user, counter, count)
+        locked_user.save(update_fields=[counter, "locked_until"])
         security_event_record(action=action, request=request, subject_user=user, outcome="denied")
         if now_locked:
             security_event_record(
                 action="account_locked", request=request, subject_user=user, outcome="denied"
             )
-    user.failed_sign_in_count = locked_user.failed_sign_in_count
+    setattr(user, counter, count)
     user.locked_until = locked_user.locked_until
     return now_locked
 
 
-def _user_clear_failures(user):
-    if user.failed_sign_in_count or user.locked_until:
+def _user_clear_failures(user, *, second_factor=False):
+    """Clear the password counter; with ``second_factor``, the second factor's too."""
+    fields = ["failed_sign_in_count", "locked_until"]
+    if second_factor:
+        fields.append("failed_second_factor_count")
+    if any(getattr(user, name) for name in fields):
         user.failed_sign_in_count = 0
         user.locked_until = None
-        user.save(update_fields=["failed_sign_in_count", "locked_until"])
+        if second_factor:
+            user.failed_second_factor_count = 0
+        user.save(update_fields=fields)
 
 
 def _mark_session_fresh(request):
@@ -148,6 +170,10 @@ def second_factor_verify(*, request, token):
     threshold, locks the account and signs the session out.
     """
     user = request.user
+    # As stored now: a lock set by a parallel request must hold here too.
+    user.locked_until = (
+        get_user_model().objects.filter(pk=user.pk).values_list("locked_until", flat=True).get()
+    )
     if user.is_locked():
         logout(request)
         raise SignInError(_lock_out_message(), locked=True)
@@ -178,7 +204,7 @@ def second_factor_verify(*, request, token):
             )
         raise SignInError(_("The backup code is wrong or has already been used."))
     with transaction.atomic():
-        _user_clear_failures(user)
+        _user_clear_failures(user, second_factor=True)
         django_otp.login(request, verified_device)
         # A new key once the session is worth more: a key seen before the
         # second factor must not be the key of a verified session.
@@ -269,7 +295,7 @@ def totp_enrolment_confirm(*, request, device, token):
         device.save(update_fields=["confirmed"])
         AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = backup_codes_replace(user=user)
-        _user_clear_failures(user)
+        _user_clear_failures(user, second_factor=True)
         user_end_all_sessions(user=user, keep_request=request)
         django_otp.login(request, device)
         request.session.cycle_key()
@@ -345,5 +371,5 @@ def needs_enrolment(user):
 def user_unlock(*, user, by, request=None):
     """Lift a lock-out before it runs out. Side effects: clears the counter, records an event."""
     with transaction.atomic():
-        _user_clear_failures(user)
+        _user_clear_failures(user, second_factor=True)
         security_event_record(action="user_unlocked", request=request, actor=by, subject_user=user)

@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from accounts import services
 from accounts.models import AuthenticatorDevice
 from tests.conftest import sign_in, swedish
 from tests.factories import PASSWORD, totp_code, totp_device_for
@@ -204,14 +203,6 @@ def test_a_deactivated_user_cannot_sign_in(client, worker):
     response = post_password(client)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-
-
-def test_failures_are_counted_once_each_under_a_lock(worker, rf):
-    request = rf.post(LOGIN)
-    for _attempt in range(3):
-        services.user_register_failure(user=worker, request=request, action="sign_in_failed")
-    worker.refresh_from_db()
-    assert worker.failed_sign_in_count == 3
 
 
 def test_the_device_is_a_totp_device_with_tolerance_one(client, worker):
