@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from accounts.emails import email_send
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
 from audit.services import security_event_record
@@ -76,9 +77,7 @@ def user_register_failure(*, user, request, action):
     """
     user_model = get_user_model()
     counter = (
-        "failed_second_factor_count"
-        if action in SECOND_FACTOR_ACTIONS
-        else "failed_sign_in_count"
+        "failed_second_factor_count" if action in SECOND_FACTOR_ACTIONS else "failed_sign_in_count"
     )
     with transaction.atomic():
         # Lock the row: two wrong guesses at once must both count.
@@ -237,21 +236,39 @@ def user_end_all_sessions(*, user, keep_request=None):
         update_session_auth_hash(keep_request, user)
 
 
-def totp_enrolment_device(*, user):
-    """The unconfirmed TOTP device being enrolled, created on first call."""
-    device = (
-        AuthenticatorDevice.objects.filter(user=user, confirmed=False)
-        .order_by("-created_at")
-        .first()
-    )
+PENDING_TOTP_DEVICE = "pending_totp_device"
+
+
+def totp_enrolment_device(*, user, request):
+    """The unconfirmed authenticator this session is enrolling, made on first call.
+
+    Bound to the session that made it, with a fresh seed per attempt, and
+    only for TOTP_ENROLMENT_MINUTES: whoever opens enrolment in another
+    session (with the password, before the user) gets a seed of their own,
+    never the one the user will confirm. Making a new one removes the user's
+    other unconfirmed devices. Side effects: a device, a security event.
+    """
+    device = _pending_device(user=user, session=request.session)
     if device is None:
-        device = AuthenticatorDevice.objects.create(
-            user=user,
-            name=TOTP_DEVICE_NAME,
-            confirmed=False,
-            tolerance=settings.OTP_TOTP_TOLERANCE,
-        )
+        with transaction.atomic():
+            AuthenticatorDevice.objects.filter(user=user, confirmed=False).delete()
+            device = AuthenticatorDevice.objects.create(
+                user=user,
+                name=TOTP_DEVICE_NAME,
+                confirmed=False,
+                tolerance=settings.OTP_TOTP_TOLERANCE,
+            )
+            security_event_record(action="enrolment_started", request=request, actor=user)
+        request.session[PENDING_TOTP_DEVICE] = {"id": device.pk, "at": time.time()}
     return device
+
+
+def _pending_device(*, user, session):
+    """The session's own pending device if it has not expired, else None."""
+    pending = session.get(PENDING_TOTP_DEVICE)
+    if not pending or time.time() - pending["at"] > settings.TOTP_ENROLMENT_WINDOW.total_seconds():
+        return None
+    return AuthenticatorDevice.objects.filter(pk=pending["id"], user=user, confirmed=False).first()
 
 
 def backup_codes_replace(*, user):
@@ -276,6 +293,12 @@ def totp_enrolment_confirm(*, request, device, token):
     """
     user = request.user
     token = "".join(token.split())
+    pending = _pending_device(user=user, session=request.session)
+    if pending is None or pending.pk != device.pk:
+        # Another session's seed, or one left too long: never confirmed.
+        raise SignInError(
+            _("The set-up has expired. Scan the new QR code and enter a code from it.")
+        )
     with transaction.atomic():
         # The row lock makes the code single-use even under a double submit.
         locked_device = AuthenticatorDevice.objects.select_for_update().get(
@@ -300,8 +323,24 @@ def totp_enrolment_confirm(*, request, device, token):
         django_otp.login(request, device)
         request.session.cycle_key()
         request.session.pop(REAUTHENTICATED_AT, None)
+        request.session.pop(PENDING_TOTP_DEVICE, None)
         security_event_record(action="second_factor_added", request=request, actor=user)
+        _second_factor_added_email(user=user, what=_("An authenticator app"))
     return codes
+
+
+def _second_factor_added_email(*, user, what):
+    """Tell the user, after the transaction commits, that a second factor was added."""
+    if not user.email:
+        return
+    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    transaction.on_commit(
+        lambda: email_send(
+            to=user.email,
+            template="second_factor_added",
+            context={"what": str(what), "when": when},
+        )
+    )
 
 
 def backup_codes_regenerate(*, request):
@@ -314,6 +353,7 @@ def backup_codes_regenerate(*, request):
         codes = backup_codes_replace(user=user)
         user_end_all_sessions(user=user, keep_request=request)
         security_event_record(action="backup_codes_replaced", request=request, actor=user)
+        _second_factor_added_email(user=user, what=_("A new set of backup codes"))
     return codes
 
 

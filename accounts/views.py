@@ -101,7 +101,7 @@ def enrol(request):
             return redirect(_with_next("accounts:verify", _safe_next(request)))
         if not services.recently_reauthenticated(request):
             return redirect(_with_next("accounts:reauthenticate", reverse("accounts:enrol")))
-    device = services.totp_enrolment_device(user=request.user)
+    device = services.totp_enrolment_device(user=request.user, request=request)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,4 +1,4 @@
-"""E-mail: one helper renders and sends every message, and the deadline digest.
+"""The deadline digest's content (accounts.emails sends every message).
 
 Mail leaves the municipality's systems, so what goes in it is kept to what a
 worker needs to find the case after signing in: pseudonymous references,
@@ -8,36 +8,10 @@ steps, times and links, never anything about the person.
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
 from casework.deadlines import report_deadline
 from casework.report_selectors import reports_pressing_for_worker
-
-
-def email_send(*, to, template, context):
-    """Render ``templates/email/<template>_subject.txt``, ``.txt`` and ``.html`` and send them.
-
-    Rendered in ``settings.LANGUAGE_CODE`` (Swedish): the recipients are the
-    municipality's staff and a command has no request to choose a language
-    from. ``to`` is one address or a list. Side effects: one e-mail; call it
-    after the transaction that caused it has committed.
-    """
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"email/{template}_subject.txt", context)
-        text = render_to_string(f"email/{template}.txt", context)
-        html = render_to_string(f"email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        # A header is one line; a template's stray newline would make it invalid.
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to] if isinstance(to, str) else list(to),
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def digest_for_worker(*, user, now):

@@ -212,6 +212,8 @@ LOCKOUT_THRESHOLD = envint("LOCKOUT_THRESHOLD", 5, minimum=1)
 LOCKOUT_DURATION = timedelta(minutes=envint("LOCKOUT_MINUTES", 15, minimum=1))
 # Changing second factors needs the password again within this window.
 REAUTHENTICATION_WINDOW = timedelta(minutes=envint("REAUTHENTICATION_MINUTES", 5, minimum=1))
+# How long a QR code shown for setting up an authenticator app can be confirmed.
+TOTP_ENROLMENT_WINDOW = timedelta(minutes=envint("TOTP_ENROLMENT_MINUTES", 10, minimum=1))
 
 # Sessions live in the database so processes stay stateless; they end after
 # SESSION_IDLE_TIMEOUT without a request and SESSION_ABSOLUTE_TIMEOUT after

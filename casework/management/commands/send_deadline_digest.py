@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from accounts.emails import email_send
 from accounts.roles import Role
-from casework.emails import digest_for_worker, email_send, local_time, report_url
+from casework.emails import digest_for_worker, local_time, report_url
 
 
 class Command(BaseCommand):
