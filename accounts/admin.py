@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,12 +27,52 @@ class UserAdmin(DjangoUserAdmin):
             fieldsets = (*fieldsets, (_("Superuser"), {"fields": ("is_superuser",)}))
         return fieldsets
 
+    def _is_self(self, request, obj):
+        return obj is not None and obj.pk == request.user.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if self._is_self(request, obj):
+            # Nobody changes their own access: another administrator does.
+            readonly = (*readonly, *services.ACCESS_FIELDS)
+        return readonly
+
     def save_model(self, request, obj, form, change):
+        if self._is_self(request, obj):
+            forged = {name for name in services.ACCESS_FIELDS if name in request.POST}
+            if forged:
+                # The fields are read-only, so the form ignores them; say so
+                # and record the attempt.
+                services.user_self_change_refuse(by=request.user, request=request, fields=forged)
+                messages.error(request, _("You cannot change your own roles, unit or status."))
+        # Compared in save_related, once the groups are saved too.
+        request._access_before = services.user_access_snapshot(obj) if change else None
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data:
             services.user_set_active(
                 user=obj, is_active=obj.is_active, by=request.user, request=request
             )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.user_access_changes_record(
+            user=form.instance,
+            by=request.user,
+            request=request,
+            before=getattr(request, "_access_before", None),
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if self._is_self(request, user):
+            # One's own password is changed where one signs in, with the old one.
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            services.user_password_set_by_administrator(
+                user=user, by=request.user, request=request
+            )
+        return response
 
     @admin.action(
         description=_("Reset second factor (the user enrols again at next sign-in)"),

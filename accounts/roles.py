@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+# Roles that reach persons or case content: granting one is flagged for the
+# auditors the moment it happens (an administrator must not quietly make
+# themselves, or an accomplice, a social worker).
+CASE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SSPF_MEMBER, Role.UNIT_MANAGER})
+
 # Model-level permissions only; which objects a role reaches is decided by
 # the selectors (assignment, unit, SSPF group membership).
 ROLE_PERMISSIONS = {

@@ -24,6 +24,7 @@ from django_otp import user_has_device
 from accounts.emails import email_send
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
+from accounts.roles import CASE_ROLES
 from audit.services import security_event_record
 
 REAUTHENTICATED_AT = "reauthenticated_at"
@@ -413,3 +414,87 @@ def user_unlock(*, user, by, request=None):
     with transaction.atomic():
         _user_clear_failures(user, second_factor=True)
         security_event_record(action="user_unlocked", request=request, actor=by, subject_user=user)
+
+
+# What decides a user's access: changed only by another administrator, and
+# every change in the access log.
+ACCESS_FIELDS = ("groups", "unit", "is_staff", "is_superuser", "is_active", "user_permissions")
+
+
+def user_access_snapshot(user):
+    """What gives ``user`` access, as stored now (compare before and after a change)."""
+    if user.pk is None:
+        return None
+    stored = get_user_model().objects.get(pk=user.pk)
+    return {
+        "roles": set(stored.groups.values_list("name", flat=True)),
+        "unit_id": stored.unit_id,
+        "is_staff": stored.is_staff,
+        "is_superuser": stored.is_superuser,
+    }
+
+
+def user_access_changes_record(*, user, by, request, before):
+    """Record each change of roles, unit, staff and superuser status since ``before``.
+
+    ``before`` is ``user_access_snapshot`` from before the change (None for a
+    new user). Granting a role that reaches case content, a unit to a holder
+    of one, or superuser status is flagged. Side effects: security events.
+    """
+    after = user_access_snapshot(user)
+    case_roles = {role.value for role in CASE_ROLES}
+    holds_case_role = bool(after["roles"] & case_roles)
+
+    def record(action, *, reason="", flagged=False):
+        security_event_record(
+            action=action,
+            request=request,
+            actor=by,
+            subject_user=user,
+            reason=reason,
+            flagged=flagged,
+        )
+
+    if before is None:
+        record("user_created", flagged=holds_case_role)
+        before = {"roles": set(), "unit_id": None, "is_staff": False, "is_superuser": False}
+    for role in sorted(after["roles"] - before["roles"]):
+        record("role_granted", reason=role, flagged=role in case_roles)
+    for role in sorted(before["roles"] - after["roles"]):
+        record("role_revoked", reason=role)
+    if after["unit_id"] != before["unit_id"]:
+        record("unit_changed", reason=str(after["unit_id"] or ""), flagged=holds_case_role)
+    if after["is_staff"] != before["is_staff"]:
+        record("staff_status_changed", reason=str(after["is_staff"]).lower())
+    if after["is_superuser"] != before["is_superuser"]:
+        record(
+            "superuser_status_changed",
+            reason=str(after["is_superuser"]).lower(),
+            flagged=after["is_superuser"],
+        )
+
+
+def user_self_change_refuse(*, by, request, fields):
+    """Record an administrator's attempt to change their own access (nothing is saved)."""
+    security_event_record(
+        action="self_change_refused",
+        request=request,
+        actor=by,
+        subject_user=by,
+        outcome="denied",
+        reason=",".join(sorted(fields)),
+        flagged=True,
+    )
+
+
+def user_password_set_by_administrator(*, user, by, request):
+    """Record a password an administrator set for someone (sessions end too)."""
+    with transaction.atomic():
+        user_end_all_sessions(user=user)
+        security_event_record(
+            action="password_set_by_administrator",
+            request=request,
+            actor=by,
+            subject_user=user,
+            flagged=True,
+        )
