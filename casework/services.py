@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import access_event_record
+from audit.services import access_event_record, access_events_record_many
 from casework.identity_numbers import parse_identity_number
 from casework.models import Person, identity_number_index
 from casework.policy import OPENED_WITH_REASON, PersonAccess
@@ -160,17 +160,22 @@ def person_update(*, person, by, request=None, seen_version=None, identity_numbe
 def persons_record_search(*, persons, by, request):
     """Log that a search showed these persons (their names are a read of the file).
 
-    Side effects: one access-log event per person shown.
+    Side effects: one access-log event per person shown, written together
+    (one INSERT, whatever the number of results).
     """
-    for person in persons:
-        access_event_record(
-            action="search",
-            request=request,
-            actor=by,
-            object_type=PERSON_OBJECT,
-            object_id=str(person.pk),
-            person_ref=person.pk,
-        )
+    access_events_record_many(
+        actor=by,
+        request=request,
+        events=[
+            {
+                "action": "search",
+                "object_type": PERSON_OBJECT,
+                "object_id": str(person.pk),
+                "person_ref": person.pk,
+            }
+            for person in persons
+        ],
+    )
 
 
 def person_record_view(*, person, by, request, access):

@@ -120,3 +120,28 @@ def test_the_report_page_costs_the_same_at_1_and_at_40_contacts_and_notes(client
     at_1 = queries()
     add(39)
     assert queries() == at_1
+
+
+def test_a_name_search_costs_the_same_with_5_and_with_50_results(client, worker, settings):
+    from audit.models import AccessEvent
+
+    settings.PERSON_SEARCH_LIMIT = 100
+    sign_in(client, worker)
+    url = reverse("casework:person-search")
+
+    def search():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, {"q": "Alva Ek"})
+        assert response.status_code == 200
+        return len(captured), response
+
+    open_reports(worker, 5)
+    client.post(url, {"q": "Alva Ek"})  # warm caches
+    at_5, response = search()
+    assert response.content.decode().count("Alva Ek") >= 5
+    open_reports(worker, 45)
+    at_50, response = search()
+    assert at_50 == at_5
+    # Every person shown is in the log, one event each.
+    latest = AccessEvent.objects.filter(action="search", actor=worker).order_by("-id")[:50]
+    assert len({event.person_ref for event in latest}) == 50
