@@ -11,12 +11,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def email_send(*, to, template, context):
+def email_send(*, to, template, context, attachments=()):
     """Render ``templates/email/<template>_subject.txt``, ``.txt`` and ``.html`` and send them.
 
     Rendered in ``settings.LANGUAGE_CODE`` (Swedish): the recipients are the
     municipality's staff and a command has no request to choose a language
-    from. ``to`` is one address or a list. Side effects: one e-mail; call it
+    from. ``to`` is one address or a list; ``attachments`` are (file name,
+    content, MIME type). Side effects: one e-mail; call it
     after the transaction that caused it has committed.
     """
     with translation.override(settings.LANGUAGE_CODE):
@@ -31,4 +32,6 @@ def email_send(*, to, template, context):
         to=[to] if isinstance(to, str) else list(to),
     )
     message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     message.send()

@@ -10,8 +10,12 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from audit.database import connection_prepare
+        from audit.keys import audit_keys_check
         from audit.services import audit_chains_create_after_migrate
 
+        # Missing or malformed AUDIT_KEYS stop the process at start, not at
+        # the first event.
+        audit_keys_check()
         connection_created.connect(connection_prepare, dispatch_uid="audit.connection_prepare")
         post_migrate.connect(
             audit_chains_create_after_migrate,

@@ -1,4 +1,4 @@
-"""The access log: append-only, hash-chained events.
+"""The access log: append-only, hash-chained events, keyed with HMAC since format 3.
 
 Who did what to which object or person, when, from where and why. Rows are
 written by ``audit.services`` only and never changed afterwards: the model
@@ -29,8 +29,9 @@ from accounts.roles import Role
 # previous_hash of the first event of every chain.
 GENESIS_HASH = "0" * 64
 
-# The hash format new events are written in (see AccessEvent.compute_hash).
-HASH_FORMAT = 2
+# The hash format new events are written in (see AccessEvent.compute_hash):
+# 3 is HMAC-SHA-256 under the newest audit key (audit/keys.py).
+HASH_FORMAT = 3
 
 
 class UnknownHashFormat(ValueError):
@@ -203,6 +204,8 @@ class AccessEvent(models.Model):
     # How ``hash`` was computed (HASH_FORMATS below). Rows written before the
     # column existed are format 1; audit.services writes HASH_FORMAT.
     hash_format = models.PositiveSmallIntegerField()
+    # The AUDIT_KEYS version a keyed format's HMAC is under; None for 1 and 2.
+    key_version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = AccessEventQuerySet.as_manager()
 
@@ -244,17 +247,18 @@ class AccessEvent(models.Model):
         raise TypeError("The access log is append-only: an event cannot be deleted.")
 
     def hash_payload(self):
-        """What ``hash`` covers in this event's hash format, as a dict of text.
+        """What ``hash`` covers in this event's hash format, as a dict.
 
         Part of the hash format: changing what a format covers makes every
         event written in it fail verification, so a new field needs a new
         format (HASH_FORMATS).
         """
-        return _hash_format(self.hash_format).payload(self)
+        return hash_format(self.hash_format).payload(hash_fields(self))
 
     def compute_hash(self):
-        """The hash of this event in its own ``hash_format``; raises UnknownHashFormat."""
-        return _hash_format(self.hash_format).digest(self)
+        """The hash of this event in its own ``hash_format``; raises UnknownHashFormat,
+        or MissingAuditKey for a keyed format whose key is not in AUDIT_KEYS."""
+        return hash_format(self.hash_format).digest(hash_fields(self))
 
     def actor_role_labels(self):
         labels = {role.value: role.label for role in Role}
@@ -264,40 +268,118 @@ class AccessEvent(models.Model):
         return str(self.person_ref)[:8] if self.person_ref else ""
 
 
+# What every hash format covers, in this order: each event's fields as text
+# (or None), the address last. ``hash_fields`` makes them from an event;
+# verify_audit_chain has the database make the same text (audit/verification.py).
+HASHED_FIELDS = (
+    "chain",
+    "sequence",
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "actor_roles",
+    "actor_unit_id",
+    "subject_user_id",
+    "session_ref",
+    "action",
+    "object_type",
+    "object_id",
+    "person_ref",
+    "reason",
+    "detail",
+    "outcome",
+    "flagged",
+    "request_id",
+    "previous_hash",
+    "hash_format",
+    "key_version",
+    "address",
+)
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def _text_or_none(value):
     return None if value is None else str(value)
 
 
-def _payload_format_1(event):
-    """Every field but id, hash and hash_format, in a form that reads back the same
-    from any database. Frozen: the events written before hash_format existed."""
-    return {
-        "chain": event.chain,
-        "sequence": event.sequence,
-        "occurred_at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor_id": _text_or_none(event.actor_id),
-        "actor_username": event.actor_username,
-        "actor_roles": event.actor_roles,
-        "actor_unit_id": _text_or_none(event.actor_unit_id),
-        "subject_user_id": _text_or_none(event.subject_user_id),
-        "session_ref": event.session_ref,
-        "address": canonical_address(event.address),
-        "action": str(event.action),
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "person_ref": _text_or_none(event.person_ref),
-        "reason": str(event.reason),
-        "detail": event.detail,
-        "outcome": str(event.outcome),
-        "flagged": bool(event.flagged),
-        "request_id": _text_or_none(event.request_id),
-        "previous_hash": event.previous_hash,
-    }
+def hash_fields(event):
+    """The event's HASHED_FIELDS as text or None, the same from any database."""
+    return (
+        str(event.chain),
+        str(event.sequence),
+        event.occurred_at.astimezone(UTC).strftime(TIME_FORMAT),
+        _text_or_none(event.actor_id),
+        event.actor_username,
+        event.actor_roles,
+        _text_or_none(event.actor_unit_id),
+        _text_or_none(event.subject_user_id),
+        event.session_ref,
+        str(event.action),
+        event.object_type,
+        event.object_id,
+        _text_or_none(event.person_ref),
+        str(event.reason),
+        event.detail,
+        str(event.outcome),
+        "1" if event.flagged else "0",
+        _text_or_none(event.request_id),
+        event.previous_hash,
+        str(event.hash_format),
+        _text_or_none(event.key_version),
+        canonical_address(event.address),
+    )
 
 
-def _payload_format_2(event):
+# Format 3's encoding of the fields: joined by SEPARATOR, None as MISSING.
+# Neither character can occur in a value (audit.services replaces them with
+# REPLACEMENT before an event is written), so the joined text is unambiguous;
+# PostgreSQL's concat_ws makes the same text cheaply (audit/verification.py).
+SEPARATOR = "\x1f"
+MISSING = "\x1e"
+REPLACEMENT = "\ufffd"
+
+
+def fields_encode(fields):
+    """Text fields as one string, the message format 3's HMAC is over.
+
+    Part of hash format 3: never change it, add a format.
+    """
+    return SEPARATOR.join(MISSING if value is None else value for value in fields)
+
+
+def fields_decode(message):
+    """The fields of ``fields_encode``; None if ``message`` is not HASHED_FIELDS' worth
+    (an old event whose values hold a separator: read its fields one by one)."""
+    fields = tuple(None if value == MISSING else value for value in message.split(SEPARATOR))
+    return fields if len(fields) == len(HASHED_FIELDS) else None
+
+
+def separators_replace(text):
+    """``text`` without the characters format 3 uses to join fields."""
+    if SEPARATOR in text or MISSING in text:
+        return text.replace(SEPARATOR, REPLACEMENT).replace(MISSING, REPLACEMENT)
+    return text
+
+
+def _payload_format_1(fields):
+    """Every field but id, hash, hash_format and key_version, as a dict with the types
+    it had then. Frozen: the events written before hash_format existed."""
+    named = dict(zip(HASHED_FIELDS, fields, strict=True))
+    del named["hash_format"], named["key_version"]
+    named["chain"] = int(named["chain"])
+    named["sequence"] = int(named["sequence"])
+    named["flagged"] = named["flagged"] == "1"
+    return named
+
+
+def _payload_format_2(fields):
     """Format 1's fields and the format number, so a row cannot claim another format."""
-    return {**_payload_format_1(event), "hash_format": 2}
+    return {**_payload_format_1(fields), "hash_format": 2}
+
+
+def _payload_format_3(fields):
+    """Every field, the format and the audit key's version included."""
+    return dict(zip(HASHED_FIELDS, fields, strict=True))
 
 
 def _canonical(payload):
@@ -306,31 +388,45 @@ def _canonical(payload):
     )
 
 
-def _sha256(payload):
-    return hashlib.sha256(_canonical(payload)).hexdigest()
+def _sha256(fields, payload):
+    return hashlib.sha256(_canonical(payload(fields))).hexdigest()
+
+
+def _hmac(fields, payload):
+    """HMAC-SHA-256 under the audit key the event names (audit/keys.py)."""
+    from audit.keys import seal
+
+    version = fields[HASHED_FIELDS.index("key_version")]
+    if version is None:
+        raise UnknownHashFormat("hash format 3 needs an audit key version; the event has none")
+    return seal(int(version), fields_encode(fields).encode())
 
 
 @dataclass(frozen=True)
 class HashFormat:
     """What a format's hash covers (``payload``) and how it is computed (``algorithm``)."""
 
-    payload: Callable[["AccessEvent"], dict]
-    algorithm: Callable[[dict], str]
+    payload: Callable[[tuple], dict]
+    algorithm: Callable[[tuple, Callable], str]
+    keyed: bool = False
 
-    def digest(self, event):
-        return self.algorithm(self.payload(event))
+    def digest(self, fields):
+        """The hash of an event whose HASHED_FIELDS are ``fields``."""
+        return self.algorithm(fields, self.payload)
 
 
 # Every format ever written, by number; a format once used is never changed,
-# only a new number added (a keyed HMAC, say, whose algorithm reads its key
-# from outside the database). Raising HASH_FORMAT makes new events use it.
+# only a new number added. Raising HASH_FORMAT makes new events use it; along
+# a chain the format never goes back down (verify_audit_chain), so nobody can
+# rewrite the keyed events' tail in an unkeyed format.
 HASH_FORMATS = {
     1: HashFormat(_payload_format_1, _sha256),
     2: HashFormat(_payload_format_2, _sha256),
+    3: HashFormat(_payload_format_3, _hmac, keyed=True),
 }
 
 
-def _hash_format(number):
+def hash_format(number):
     try:
         return HASH_FORMATS[number]
     except KeyError:

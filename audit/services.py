@@ -1,7 +1,7 @@
-"""Writing the access log: append-only events on a few hash chains.
+"""Writing the access log: append-only events on a few keyed hash chains.
 
-Each event's ``hash`` is SHA-256 over a canonical JSON of all its fields,
-``previous_hash`` and its ``hash_format`` included (``AccessEvent.hash_payload``),
+Each event's ``hash`` covers all its fields, ``previous_hash``, its
+``hash_format`` and ``key_version`` included (``AccessEvent.hash_payload``),
 so each event seals the one before it. Changing or removing an event breaks
 the chain where it was, which ``python manage.py verify_audit_chain`` finds.
 
@@ -9,9 +9,12 @@ Hash formats
     Every event names the format its hash was computed in (``hash_format``,
     ``audit.models.HASH_FORMATS``); new events get ``HASH_FORMAT``. Format 1
     is the original payload (rows written before the column existed), format
-    2 adds the format number to it. A new format (a keyed HMAC, say) is a new
-    number: old events keep verifying in theirs, and along a chain the format
-    never goes back down.
+    2 adds the format number to it; both are plain SHA-256, which anyone with
+    write access to the database could recompute. Format 3 is HMAC-SHA-256
+    under the newest audit key (audit/keys.py, kept outside the database;
+    ``key_version`` names it), so only a holder of the key can seal an event.
+    Old events keep verifying in theirs, and along a chain the format never
+    goes back down.
 
 Why several chains (shards) and SKIP LOCKED
     A single chain would make every request that writes an event queue for
@@ -42,10 +45,11 @@ What is verified, and what is not
     to ``AUDIT_CHAIN_COUNT`` - 1 (and up to the highest there is) must have a
     head. ``migrate`` creates the heads (``audit_chains_create``, on
     post_migrate), so raising AUDIT_CHAIN_COUNT takes a ``migrate``.
-    Anyone who can write to the database past its triggers could rewrite a
-    chain's tail and its head together; against that, keep the chain heads
-    that verify_audit_chain prints somewhere outside the database (README,
-    "Running in production").
+    Without the audit key nobody can rewrite a chain and seal it again; but
+    whoever can write past the triggers could still cut a chain's tail and
+    move its head back to an earlier event. Against that, ``audit_checkpoint``
+    writes the signed heads outside the database, and verify_audit_chain
+    checks the log against the latest checkpoint (audit/checkpoints.py).
 
 The cost of sharding is that events are ordered within a chain, not
 globally, and that a writer locks a head row until its transaction ends.
@@ -62,14 +66,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.keys import current_version
 from audit.models import (
     GENESIS_HASH,
     HASH_FORMAT,
+    HASH_FORMATS,
     AccessEvent,
     Action,
     AuditChain,
     Outcome,
     Reason,
+    separators_replace,
 )
 
 logger = logging.getLogger("trygg.security")
@@ -210,17 +217,19 @@ def _event_build(
         raise ValueError(f"Unknown reason {reason!r}: reasons are categories, never free text.")
     if outcome not in Outcome.values:
         raise ValueError(f"Unknown outcome {outcome!r}.")
+    snapshot = _actor_snapshot(actor)
+    snapshot["actor_username"] = separators_replace(snapshot["actor_username"])
     event = AccessEvent(
-        **_actor_snapshot(actor),
+        **snapshot,
         subject_user_id=getattr(subject_user, "pk", None),
         session_ref=session_ref(request),
         address=_address(request),
         action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        object_type=separators_replace(object_type),
+        object_id=separators_replace(str(object_id)),
         person_ref=_uuid_or_none(person_ref),
         reason=reason,
-        detail=detail,
+        detail=separators_replace(detail),
         outcome=outcome,
         flagged=flagged,
         request_id=_uuid_or_none(getattr(request, "request_id", None)),
@@ -232,6 +241,7 @@ def _event_build(
         previous_hash=GENESIS_HASH,
         hash=GENESIS_HASH,
         hash_format=HASH_FORMAT,
+        key_version=current_version() if HASH_FORMATS[HASH_FORMAT].keyed else None,
     )
     event.full_clean(exclude=["actor"], validate_unique=False, validate_constraints=False)
     return event

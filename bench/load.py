@@ -10,11 +10,14 @@ second-factor pages, and drives with locust the worker's start page, a
 report page, the unit list, a person search by identity number and the
 log-contact POST, each alternating with a bare Django view doing the
 comparable query (bench/urls.py) in the same run. It prints p50/p95/p99,
-requests/s and each page's cost relative to its bare view.
+requests/s and each page's cost relative to its bare view; then it runs
+verify_audit_chain over every event the seeding and the run wrote and prints
+its rate.
 
 Goals (never in the test suite): p95 under 50 ms for the pages and under
 80 ms for the POST; each page at least 60 % of its bare view's throughput
-(bare mean time / page mean time). Only 127.0.0.1 is ever contacted.
+(bare mean time / page mean time); verify_audit_chain at least 100,000
+events/s. Only 127.0.0.1 is ever contacted.
 """
 
 import argparse
@@ -37,6 +40,7 @@ PYTHON = sys.executable
 PORT = 8443
 GOALS_MS = {"log-contact POST": 80}
 DEFAULT_GOAL_MS = 50
+VERIFIER_GOAL = 100_000  # events/s
 PAIRS = {
     "worker start page": "bare: worker list",
     "report page": "bare: report",
@@ -58,6 +62,7 @@ def environment(database_url):
         SECRET_KEY=secrets.token_urlsafe(50),
         MASTER_KEYS=f"1:{_key()}",
         BLIND_INDEX_KEY=_key(),
+        AUDIT_KEYS=f"1:{_key()}",
         ALLOWED_HOSTS="127.0.0.1",
         CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{PORT}",
         LOG_LEVEL="WARNING",
@@ -253,6 +258,23 @@ def report(stats_path):
     return failures
 
 
+def verifier_rate(env):
+    """verify_audit_chain over every event the seeding and the run wrote; goal 100,000/s."""
+    print("Verifying the access log ...", flush=True)
+    result = subprocess.run(
+        [PYTHON, "manage.py", "verify_audit_chain"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    summary = result.stdout.strip().splitlines()[-1]
+    print(f"  {summary}")
+    rate = float(summary.rsplit("(", 1)[1].split()[0].replace(",", ""))
+    return [] if rate >= VERIFIER_GOAL else ["verify_audit_chain"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=100_000)
@@ -338,6 +360,7 @@ def main():
                 stdout=subprocess.DEVNULL,
             )
             failures = report(f"{stats}_stats.csv")
+            failures += verifier_rate(env)
     finally:
         if gunicorn is not None:
             gunicorn.terminate()

@@ -80,12 +80,20 @@ def development_keys():
     import secrets
 
     path = BASE_DIR / "var" / "development-keys.json"
-    if not path.exists():
+    keys = json.loads(path.read_text()) if path.exists() else {}
+    token = lambda: secrets.token_urlsafe(32)  # noqa: E731 - 32 random bytes
+    wanted = {
+        "MASTER_KEYS": f"1:{token()}",
+        "BLIND_INDEX_KEY": token(),
+        "AUDIT_KEYS": f"1:{token()}",
+    }
+    # A file from before a key existed gets the new one; its others stay.
+    if not wanted.keys() <= keys.keys():
+        keys = {**wanted, **keys}
         path.parent.mkdir(exist_ok=True)
-        token = lambda: secrets.token_urlsafe(32)  # noqa: E731 - 32 random bytes
-        path.write_text(json.dumps({"MASTER_KEYS": f"1:{token()}", "BLIND_INDEX_KEY": token()}))
+        path.write_text(json.dumps(keys))
         path.chmod(0o600)
-    return json.loads(path.read_text())
+    return keys
 
 
 # Encryption at rest (vault/keyring.py parses and checks these at start).
@@ -96,6 +104,10 @@ def development_keys():
 _dev_keys = development_keys() if DEBUG else {}
 MASTER_KEYS = envsecret("MASTER_KEYS", _dev_keys.get("MASTER_KEYS"))
 BLIND_INDEX_KEY = envsecret("BLIND_INDEX_KEY", _dev_keys.get("BLIND_INDEX_KEY"))
+# AUDIT_KEYS: "1:<base64 32 bytes>,2:<...>", the access log's HMAC keys; the
+# highest version seals new events and checkpoints, older ones only verify
+# (audit/keys.py). Never in the database or its backups.
+AUDIT_KEYS = envsecret("AUDIT_KEYS", _dev_keys.get("AUDIT_KEYS"))
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -324,6 +336,9 @@ AUDIT_PERSON_LOOKUP = "casework.selectors.person_ref_for_identity_number"
 # The access log spreads its writes over this many hash chains, so that
 # concurrent requests do not queue for one chain head (audit/services.py).
 AUDIT_CHAIN_COUNT = envint("AUDIT_CHAIN_COUNT", 8, minimum=1)
+# Where audit_checkpoint writes the signed chain heads: a directory on
+# another machine's storage, append-only (README, "The access log").
+AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR", "")
 # Lets Django's test flush empty the append-only access log. Never in
 # production: the database triggers then refuse every UPDATE and DELETE.
 AUDIT_ALLOW_MAINTENANCE = envbool("AUDIT_ALLOW_MAINTENANCE", False)

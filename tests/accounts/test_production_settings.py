@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "MASTER_KEYS": "1:" + base64.urlsafe_b64encode(b"m" * 32).decode(),
     "BLIND_INDEX_KEY": base64.urlsafe_b64encode(b"b" * 32).decode(),
+    "AUDIT_KEYS": "1:" + base64.urlsafe_b64encode(b"a" * 32).decode(),
 }
 COPIED_SETTINGS = [
     "DEBUG",
@@ -80,6 +81,20 @@ def test_it_refuses_to_start_without_a_secret_key():
     result = run_python("import django; django.setup()", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_to_start_without_audit_keys():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "AUDIT_KEYS"}
+    result = run_python("import django; django.setup()", env=env)
+    assert result.returncode != 0
+    assert "AUDIT_KEYS is not set" in result.stderr
+
+
+def test_it_refuses_to_start_with_a_malformed_audit_key():
+    env = {**PRODUCTION_ENV, "AUDIT_KEYS": "1:tooshort"}
+    result = run_python("import django; django.setup()", env=env)
+    assert result.returncode != 0
+    assert "AUDIT_KEYS version 1" in result.stderr
 
 
 def test_it_reads_secrets_from_a_file(tmp_path):

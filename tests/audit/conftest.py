@@ -20,9 +20,10 @@ from django.db import DatabaseError, connection
 from django.db.backends.signals import connection_created
 
 from audit import database
-from audit.models import AccessEvent
+from audit.models import AccessEvent, AuditChain
 
 TABLE = AccessEvent._meta.db_table
+CHAINS = AuditChain._meta.db_table
 APPLICATION_ROLE = os.environ.get("TRYGG_AUDIT_APPLICATION_ROLE", "")
 
 # The role this test's connections are set to, while a test runs as it.
@@ -128,17 +129,24 @@ def append_only(db):
 
 
 def tamper(sql, params=()):
-    """Change the log past its triggers, as the table's owner could.
+    """Change the log or its chain heads past their triggers, as the tables' owner could.
 
     PostgreSQL: the owner disables the triggers for a moment. SQLite: the
     triggers are dropped; the test's transaction brings them back.
     """
     with as_table_owner(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            for table in (TABLE, CHAINS):
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cursor.execute(sql, params)
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+            for table in (TABLE, CHAINS):
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_accessevent_refuse_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_accessevent_refuse_delete")
+            for trigger in (
+                "audit_accessevent_refuse_update",
+                "audit_accessevent_refuse_delete",
+                "audit_auditchain_refuse_backwards",
+                "audit_auditchain_refuse_delete",
+            ):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             cursor.execute(sql, params)

@@ -1,4 +1,5 @@
-"""The database itself refuses to change or remove access events.
+"""The database itself refuses to change or remove access events, or to move a
+chain head back or remove it.
 
 These are the triggers, the line that stops the table's owner making a
 mistake: they run as the owner also in the run as the application's role
@@ -12,10 +13,10 @@ import sys
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from audit.models import AccessEvent
+from audit.models import AccessEvent, AuditChain
 from audit.services import access_event_record
 from tests.accounts.test_production_settings import PRODUCTION_ENV, ROOT
-from tests.audit.conftest import TABLE
+from tests.audit.conftest import CHAINS, TABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,90 @@ def test_maintenance_cannot_be_allowed_in_production():
     )
     assert result.returncode != 0
     assert "AUDIT_ALLOW_MAINTENANCE is for the test suite only" in result.stderr
+
+
+# --- The chain heads only move forward --------------------------------------------------
+
+
+def head_refused(sql, params=()):
+    with (
+        pytest.raises(IntegrityError, match="only move forward"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
+
+
+def test_the_database_refuses_to_move_a_head_back(table_owner, append_only, worker):
+    first = access_event_record(action="view", actor=worker)
+    second = access_event_record(action="view", actor=worker)
+    assert first.chain == second.chain
+    head_refused(
+        f"UPDATE {CHAINS} SET last_sequence = %s, last_hash = %s WHERE number = %s",
+        [first.sequence, first.hash, first.chain],
+    )
+    # Not even to the same sequence with another hash.
+    head_refused(
+        f"UPDATE {CHAINS} SET last_hash = %s WHERE number = %s", [first.hash, first.chain]
+    )
+    head_refused(f"UPDATE {CHAINS} SET number = 99 WHERE number = %s", [first.chain])
+    head = AuditChain.objects.get(number=second.chain)
+    assert (head.last_sequence, head.last_hash) == (second.sequence, second.hash)
+
+
+def test_the_model_cannot_move_a_head_back_either(table_owner, append_only, worker):
+    first = access_event_record(action="view", actor=worker)
+    access_event_record(action="view", actor=worker)
+    head = AuditChain.objects.get(number=first.chain)
+    head.last_sequence, head.last_hash = first.sequence, first.hash
+    with pytest.raises(IntegrityError), transaction.atomic():
+        head.save(update_fields=["last_sequence", "last_hash"])
+
+
+def test_the_database_refuses_to_delete_a_head(table_owner, append_only, worker):
+    event = access_event_record(action="view", actor=worker)
+    head_refused(f"DELETE FROM {CHAINS} WHERE number = %s", [event.chain])
+    head_refused(f"DELETE FROM {CHAINS}")
+    assert AuditChain.objects.filter(number=event.chain).exists()
+
+
+@pytest.mark.postgres  # TRUNCATE is PostgreSQL's; SQLite has none
+def test_the_database_refuses_to_truncate_the_heads(table_owner, append_only, worker):
+    access_event_record(action="view", actor=worker)
+    count = AuditChain.objects.count()
+    head_refused(f"TRUNCATE {CHAINS}")
+    head_refused(f"TRUNCATE {CHAINS} CASCADE")
+    assert AuditChain.objects.count() == count
+
+
+def test_heads_still_move_forward(append_only, worker):
+    first = access_event_record(action="view", actor=worker)
+    second = access_event_record(action="view", actor=worker)
+    assert AuditChain.objects.get(number=second.chain).last_sequence == first.sequence + 1
+
+
+def chain_head_triggers():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [CHAINS],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [CHAINS]
+            )
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+def test_the_head_triggers_are_in_place():
+    if connection.vendor == "postgresql":
+        assert chain_head_triggers() == [
+            "audit_auditchain_refuse_truncate",
+            "audit_auditchain_refuse_update_delete",
+        ]
+    else:
+        assert chain_head_triggers() == [
+            "audit_auditchain_refuse_backwards",
+            "audit_auditchain_refuse_delete",
+        ]

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from audit.keys import current_version
 from audit.models import HASH_FORMAT, AccessEvent, AuditChain, UnknownHashFormat
 from audit.services import access_event_record
 from tests.audit.conftest import TABLE, tamper
@@ -21,7 +22,7 @@ def verify():
     return out.getvalue()
 
 
-def fixed_event(hash_format):
+def fixed_event(hash_format, key_version=None):
     """An event with every field set, never saved: its hash depends on nothing else."""
     return AccessEvent(
         chain=3,
@@ -45,6 +46,7 @@ def fixed_event(hash_format):
         request_id=uuid.UUID("5f0c1e2d-0000-4000-8000-0000000000aa"),
         previous_hash="ab" * 32,
         hash_format=hash_format,
+        key_version=key_version,
     )
 
 
@@ -66,10 +68,11 @@ def test_format_2_covers_its_own_number():
 
 
 def test_new_events_are_written_in_the_current_format(worker):
-    assert HASH_FORMAT == 2
+    assert HASH_FORMAT == 3
     event = AccessEvent.objects.get(pk=access_event_record(action="view", actor=worker).pk)
-    assert event.hash_format == 2
-    assert event.hash_payload()["hash_format"] == 2
+    assert event.hash_format == 3
+    assert event.hash_payload()["hash_format"] == "3"
+    assert event.key_version == current_version()
     assert event.hash == event.compute_hash()
 
 
@@ -118,4 +121,4 @@ def test_the_verifier_finds_an_event_rewritten_in_an_older_format(append_only, w
     with pytest.raises(CommandError) as error:
         verify()
     assert f"event {last.pk} " in str(error.value)
-    assert "hash format 1 is older than the event before it (2)" in str(error.value)
+    assert "hash format 1 is older than the event before it (3)" in str(error.value)

@@ -54,7 +54,7 @@ def write_event_as_before_the_migration(executor):
     head.save()
 
 
-def test_events_from_before_are_format_1_and_the_chain_goes_on_in_format_2(table_owner, settings):
+def test_events_from_before_are_format_1_and_the_chain_goes_on_keyed(table_owner, settings):
     settings.AUDIT_CHAIN_COUNT = 1  # the new event goes on the old one's chain
     try:
         write_event_as_before_the_migration(migrate(BEFORE))
@@ -63,7 +63,7 @@ def test_events_from_before_are_format_1_and_the_chain_goes_on_in_format_2(table
     old = AccessEvent.objects.get()
     assert (old.hash_format, old.previous_hash) == (1, GENESIS_HASH)
     new = access_event_record(action="view")
-    assert (new.chain, new.sequence, new.hash_format) == (0, 2, 2)
+    assert (new.chain, new.sequence, new.hash_format, new.key_version) == (0, 2, 3, 1)
     assert new.previous_hash == old.hash
 
     out = StringIO()
