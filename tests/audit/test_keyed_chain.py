@@ -159,9 +159,7 @@ def test_the_database_renders_the_fields_as_python_does(settings, worker, rf):
 
 
 @pytest.mark.postgres
-def test_an_ipv6_address_verifies_whatever_form_the_database_prints_it_in(
-    one_chain, worker, rf
-):
+def test_an_ipv6_address_verifies_whatever_form_the_database_prints_it_in(one_chain, worker, rf):
     request = rf.get("/", REMOTE_ADDR="::ffff:10.0.0.1")
     request.user = worker
     access_event_record(action="view", request=request)
@@ -428,9 +426,7 @@ def test_a_chain_verifies_across_segments(one_chain, short_segments, worker):
     assert "OK: 10 events" in verify()
 
 
-def test_a_gap_across_a_segment_boundary_is_named(
-    append_only, one_chain, short_segments, worker
-):
+def test_a_gap_across_a_segment_boundary_is_named(append_only, one_chain, short_segments, worker):
     written = record(10, worker)
     tamper(f"DELETE FROM {TABLE} WHERE sequence BETWEEN 3 AND 5")
     with pytest.raises(CommandError) as error:
@@ -507,6 +503,7 @@ def test_the_verifiers_hmac_is_the_standard_one(length):
     expected = hmac.new(key, message, hashlib.sha256).hexdigest()
     assert Sealer(key).hexdigest(message) == expected
     long_key = os.urandom(100)
-    assert Sealer(long_key).hexdigest(message) == hmac.new(
-        long_key, message, hashlib.sha256
-    ).hexdigest()
+    assert (
+        Sealer(long_key).hexdigest(message)
+        == hmac.new(long_key, message, hashlib.sha256).hexdigest()
+    )
