@@ -103,6 +103,12 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
         for step, form in (step_forms or {}).items()
         if step not in steps
     ]
+    # Newest first, a page at a time: a long case costs no more than a short one.
+    timeline = report_selectors.report_timeline_page(
+        report,
+        with_records=policy.may_see_case_records(user),
+        page=request.GET.get("timeline"),
+    )
     return render(
         request,
         "casework/report_detail.html",
@@ -116,9 +122,8 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
             "show_person": policy.report_shows_person(
                 user=user, report=report, session=request.session
             ),
-            "timeline": report_selectors.report_timeline(
-                report, with_records=policy.may_see_case_records(user)
-            ),
+            "timeline": timeline.entries,
+            "timeline_page": timeline,
             "journal_form": journal_form or JournalForm(),
             "linked_reports": report_selectors.reports_for_user(user=user).filter(
                 linked_report=report

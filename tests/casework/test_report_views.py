@@ -277,7 +277,8 @@ def test_journal_draft_sign_and_correct(client, worker, report):
     assert correction.corrects == entry
     assert JournalEntry.objects.get(pk=entry.pk).text == "Första, rättad"
     page = client.get(detail(report)).content.decode()
-    assert page.index("Första, rättad") < page.index("Rättelse: datum fel")
+    # Newest first: the correction above the note it corrects.
+    assert page.index("Rättelse: datum fel") < page.index("Första, rättad")
 
 
 def test_a_contact_with_a_note_lands_in_the_timeline(client, worker, report):
