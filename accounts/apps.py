@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Users and units")
 
+    def ready(self):
+        from accounts import integrity  # noqa: F401 - connects the integrity receiver
+
 
 class TryggAdminConfig(admin_apps.AdminConfig):
     """Replace the default admin site with one that demands a second factor."""

@@ -24,8 +24,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-
 # previous_hash of the first event of every chain.
 GENESIS_HASH = "0" * 64
 
@@ -87,6 +85,7 @@ class Action(models.TextChoices):
     SELF_CHANGE_REFUSED = "self_change_refused", _("Change of one's own access refused")
     # Refusals.
     ACCESS_DENIED = "access_denied", _("Access denied")
+    INTEGRITY_FAILED = "integrity_failed", _("Stored data did not verify")
     VIEW_WITHOUT_ACCESS_RULE = "view_without_access_rule", _("Page without an access rule")
 
 
@@ -259,10 +258,6 @@ class AccessEvent(models.Model):
         """The hash of this event in its own ``hash_format``; raises UnknownHashFormat,
         or MissingAuditKey for a keyed format whose key is not in AUDIT_KEYS."""
         return hash_format(self.hash_format).digest(hash_fields(self))
-
-    def actor_role_labels(self):
-        labels = {role.value: role.label for role in Role}
-        return [labels.get(name, name) for name in self.actor_roles.split(",") if name]
 
     def person_ref_short(self):
         return str(self.person_ref)[:8] if self.person_ref else ""

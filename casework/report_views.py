@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.access import roles_required, verified
+from accounts.integrity import integrity_page
 from accounts.roles import Role
 from casework import policy, report_selectors, report_services, services, urgency
 from casework.deadlines import report_deadline
@@ -26,6 +27,7 @@ from casework.report_forms import (
     ReportRegistrationForm,
     ReportStepForm,
 )
+from vault.integrity import unverifiable_fields
 
 STEP_TITLES = {
     "assess_protection": gettext_lazy("Record the protection assessment"),
@@ -397,6 +399,9 @@ def journal_edit(request, pk, entry_pk):
     if request.method == "GET":
         report_services.journal_entry_record_view(entry=entry, by=request.user, request=request)
     correcting = entry.is_signed
+    if not correcting and unverifiable_fields(entry):
+        # Its placeholder must not come back as the new text.
+        return integrity_page(request)
     form = JournalForm(request.POST or None, initial={} if correcting else {"text": entry.text})
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,12 +5,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import roles_required, verified
+from accounts.integrity import integrity_page
 from accounts.roles import Role
 from audit.models import Reason
 from casework import policy, selectors, services
 from casework.denials import erased_aware, load_or_refuse
 from casework.forms import GuardianFormSet, OpenWithReasonForm, PersonForm, PersonSearchForm
 from casework.policy import PersonAccess
+from vault.integrity import unverifiable_fields
 
 
 def _person_for_request(request, pk):
@@ -179,6 +181,9 @@ def person_edit(request, pk):
     if access is not PersonAccess.ASSIGNED:
         # Opening with a reason lets one read a file, not change it.
         return redirect("casework:person-detail", pk=person.pk)
+    if unverifiable_fields(person):
+        # Its placeholder must not come back as the new value.
+        return integrity_page(request)
     initial = {
         "identity_number": person.identity_number_display,
         "given_names": person.given_names,

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("accounts.auditing.urls")),
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
 ]

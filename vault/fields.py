@@ -24,7 +24,8 @@ from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
 from vault import crypto, keycache
-from vault.models import DataKey, DecryptionFailed
+from vault.integrity import Unverifiable, value_unverifiable
+from vault.models import DataKey, DataKeyUnwrapFailed, DecryptionFailed
 
 SYSTEM_KEY = "system"
 
@@ -57,7 +58,12 @@ class EncryptedAttribute(DeferredAttribute):
             return self
         value = super().__get__(instance, cls)
         if isinstance(value, Sealed):
-            return self.field.open(instance, value)
+            try:
+                return self.field.open(instance, value)
+            except DataKeyUnwrapFailed:
+                raise
+            except DecryptionFailed as error:
+                return self.field.unverifiable(instance, error)
         return value
 
     def __set__(self, instance, value):
@@ -178,6 +184,20 @@ class EncryptedTextField(models.TextField):
             raise DecryptionFailed(f"{where} {error}") from None
         return self.deserialise(plaintext)
 
+    def unverifiable(self, instance, error):
+        """A stored value did not verify: tell, then a placeholder or the error
+        (vault/integrity.py)."""
+        value_unverifiable.send(
+            sender=type(instance),
+            instance=instance,
+            field=self,
+            row=self._row_id(instance),
+            problem=str(error),
+        )
+        if type(self) is EncryptedTextField and self.key_path != SYSTEM_KEY:
+            return Unverifiable()
+        raise error
+
     # Django hooks.
     def from_db_value(self, value, expression, connection):
         return None if value is None else Sealed(value)
@@ -186,6 +206,11 @@ class EncryptedTextField(models.TextField):
         value = model_instance.__dict__.get(self.attname)
         if value is None:
             return None
+        if isinstance(value, Unverifiable):
+            raise DecryptionFailed(
+                f"{model_instance._meta.db_table}.{self.column} of row "
+                f"{self._row_id(model_instance)}: a value that did not verify is not stored"
+            )
         if isinstance(value, Sealed):
             # Unchanged since it was read: prove it belongs to this row
             # (a copied instance with a new pk would otherwise store

@@ -39,27 +39,6 @@ def generate_key_text():
     return base64.urlsafe_b64encode(os.urandom(KEY_BYTES)).decode().rstrip("=")
 
 
-def versioned_keys_parse(name, text, *, how_to_make):
-    """``"1:<base64>,2:<base64>"`` as {version: 32 bytes}; ImproperlyConfigured if malformed."""
-    if not text or not text.strip():
-        raise ImproperlyConfigured(
-            f"{name} is not set. Generate one with {how_to_make} and see README, 'Keys'."
-        )
-    keys = {}
-    for item in text.split(","):
-        version_text, separator, key_text = item.strip().partition(":")
-        if not separator or not version_text.isdigit() or int(version_text) < 1:
-            raise ImproperlyConfigured(
-                f"{name} must look like '1:<base64 key>,2:<base64 key>' "
-                "(versions are whole numbers from 1)"
-            )
-        version = int(version_text)
-        if version in keys:
-            raise ImproperlyConfigured(f"{name} lists version {version} twice")
-        keys[version] = decode_key(f"{name} version {version}", key_text)
-    return keys
-
-
 class KeyRing:
     def __init__(self, keys):
         if not keys:
@@ -69,11 +48,24 @@ class KeyRing:
 
     @classmethod
     def parse(cls, text):
-        return cls(
-            versioned_keys_parse(
-                "MASTER_KEYS", text, how_to_make="`python manage.py generate_keys`"
+        if not text or not text.strip():
+            raise ImproperlyConfigured(
+                "MASTER_KEYS is not set. Generate one with "
+                "`python manage.py generate_keys` and see README, 'Keys'."
             )
-        )
+        keys = {}
+        for item in text.split(","):
+            version_text, separator, key_text = item.strip().partition(":")
+            if not separator or not version_text.isdigit() or int(version_text) < 1:
+                raise ImproperlyConfigured(
+                    "MASTER_KEYS must look like '1:<base64 key>,2:<base64 key>' "
+                    "(versions are whole numbers from 1)"
+                )
+            version = int(version_text)
+            if version in keys:
+                raise ImproperlyConfigured(f"MASTER_KEYS lists version {version} twice")
+            keys[version] = decode_key(f"MASTER_KEYS version {version}", key_text)
+        return cls(keys)
 
     @property
     def versions(self):

@@ -21,6 +21,14 @@ class DecryptionFailed(Exception):
     """Ciphertext did not authenticate: wrong key, tampering, or moved to another row."""
 
 
+class DataKeyUnwrapFailed(DecryptionFailed):
+    """A data key does not unwrap: the master key is wrong, or the key row was changed.
+
+    Not one value's integrity but every value under the key: never shown as a
+    placeholder (vault/integrity.py), always an error.
+    """
+
+
 class DataKey(models.Model):
     """A 256-bit key for one person's identity, one case's content, or system secrets, wrapped.
 
@@ -110,7 +118,7 @@ class DataKey(models.Model):
                 blob[:12], blob[12:], self._associated_data(self.master_key_version)
             )
         except InvalidTag:
-            raise DecryptionFailed(
+            raise DataKeyUnwrapFailed(
                 f"data key {self.id} does not unwrap under master key version "
                 f"{self.master_key_version}: the key in MASTER_KEYS is wrong"
             ) from None

@@ -11,7 +11,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -36,12 +36,6 @@ RACES = {
         ("close_on_receipt", {"close_reason": CloseReason.DUPLICATE}),
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def _on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL")
 
 
 @pytest.fixture

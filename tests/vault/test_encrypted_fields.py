@@ -7,10 +7,32 @@ from django.db import connection
 from casework.models import Person
 from tests.factories import PersonFactory
 from vault.fields import EncryptedFieldMisuse, Sealed
-from vault.models import DataKey, DecryptionFailed
+from vault.integrity import Unverifiable, value_unverifiable
+from vault.models import DataKey, DataKeyUnwrapFailed, DecryptionFailed
 from vault.querysets import TrackedWriteRefused
 
 pytestmark = pytest.mark.django_db
+
+
+def assert_unverifiable(instance, name, problem):
+    """Opening the stored value fails with ``problem``; reading the attribute gives the
+    placeholder instead of any value, and tells (vault/integrity.py)."""
+    field = instance._meta.get_field(name)
+    with pytest.raises(DecryptionFailed, match=problem):
+        field.open(instance, instance.__dict__[field.attname])
+    told = []
+
+    def listen(sender, **kwargs):
+        told.append(kwargs)
+
+    value_unverifiable.connect(listen, weak=False, dispatch_uid="test-listen")
+    try:
+        value = getattr(instance, name)
+    finally:
+        value_unverifiable.disconnect(dispatch_uid="test-listen")
+    assert isinstance(value, Unverifiable)
+    assert [(kwargs["field"].name, kwargs["row"]) for kwargs in told] == [(name, instance.pk)]
+    assert problem in told[0]["problem"]
 
 
 def raw_column(table, column, pk):
@@ -61,16 +83,14 @@ def test_tampered_ciphertext_fails_loudly():
     write_raw_column(
         "casework_person", "family_name", person.pk, "tg1:" + base64.b64encode(blob).decode()
     )
-    with pytest.raises(DecryptionFailed, match="does not decrypt"):
-        Person.objects.get(pk=person.pk).family_name
+    assert_unverifiable(Person.objects.get(pk=person.pk), "family_name", "does not decrypt")
 
 
 def test_ciphertext_moved_to_another_column_fails():
     person = PersonFactory(given_names="Kim", family_name="Berg")
     stored = raw_column("casework_person", "family_name", person.pk)
     write_raw_column("casework_person", "given_names", person.pk, stored)
-    with pytest.raises(DecryptionFailed):
-        Person.objects.get(pk=person.pk).given_names
+    assert_unverifiable(Person.objects.get(pk=person.pk), "given_names", "does not decrypt")
 
 
 def test_ciphertext_moved_to_another_row_under_the_same_key_fails():
@@ -88,8 +108,7 @@ def test_ciphertext_moved_to_another_row_under_the_same_key_fails():
             [_key(second.history_id), _key(first.history_id)],
         )
     moved = person.history.get(history_id=first.history_id)
-    with pytest.raises(DecryptionFailed, match="does not decrypt"):
-        moved.family_name
+    assert_unverifiable(moved, "family_name", "does not decrypt")
 
 
 def test_ciphertext_of_another_person_fails():
@@ -101,14 +120,14 @@ def test_ciphertext_of_another_person_fails():
         second.pk,
         raw_column("casework_person", "family_name", first.pk),
     )
-    with pytest.raises(DecryptionFailed, match="another data key"):
-        Person.objects.get(pk=second.pk).family_name
+    assert_unverifiable(Person.objects.get(pk=second.pk), "family_name", "another data key")
 
 
 def test_a_wrong_master_key_fails_loudly(settings):
     person = PersonFactory(family_name="Berg")
     settings.MASTER_KEYS = "1:" + base64.urlsafe_b64encode(b"w" * 32).decode()
-    with pytest.raises(DecryptionFailed, match="MASTER_KEYS is wrong"):
+    # Every value under every key, not one value: an error, never a placeholder.
+    with pytest.raises(DataKeyUnwrapFailed, match="MASTER_KEYS is wrong"):
         Person.objects.get(pk=person.pk).family_name
 
 

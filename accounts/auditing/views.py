@@ -1,3 +1,9 @@
+"""The auditor's pages: search the access log, download it as CSV.
+
+They live with the access rules (accounts) so that ``audit`` depends on
+nothing of ours; the log's models, search form and selectors stay in audit.
+"""
+
 import csv
 
 from django.conf import settings
@@ -36,7 +42,17 @@ def _require(request, permission):
         raise PermissionDenied
 
 
+def _role_labels(page):
+    """Each event's role snapshot in words (the log keeps role names only)."""
+    labels = {role.value: role.label for role in Role}
+    for event in page or ():
+        event.role_labels = [
+            labels.get(name, name) for name in event.actor_roles.split(",") if name
+        ]
+
+
 def _render_list(request, form, *, page=None, no_match=False, query=""):
+    _role_labels(page)
     return render(
         request,
         "audit/event_list.html",

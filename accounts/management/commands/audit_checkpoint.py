@@ -1,5 +1,8 @@
 """Write a signed checkpoint of every chain head outside the database and mail it
-to the auditors (audit/checkpoints.py; README, "The access log").
+to the auditors (audit/checkpoints.py; README, "Access log").
+
+Here rather than in audit because it needs to know who the auditors are, and
+the access log depends on nothing of ours.
 
 Run by cron every few minutes. Refuses, and writes nothing, when a head is
 behind the previous checkpoint in the directory: a chain was cut and its
