@@ -171,10 +171,7 @@ def second_factor_verify(*, request, token):
     """
     user = request.user
     # As stored now: a lock set by a parallel request must hold here too.
-    user.locked_until = (
-        get_user_model().objects.filter(pk=user.pk).values_list("locked_until", flat=True).get()
-    )
-    if user.is_locked():
+    if locked_now(user):
         logout(request)
         raise SignInError(_lock_out_message(), locked=True)
     token = token.strip()
@@ -203,9 +200,29 @@ def second_factor_verify(*, request, token):
                 _("The code is wrong or has already been used. Wait for the next code.")
             )
         raise SignInError(_("The backup code is wrong or has already been used."))
+    second_factor_passed(request=request, device=verified_device)
+    return verified_device
+
+
+def locked_now(user):
+    """Whether ``user`` is locked as stored now (a parallel request may have locked them)."""
+    user.locked_until = (
+        get_user_model().objects.filter(pk=user.pk).values_list("locked_until", flat=True).get()
+    )
+    return user.is_locked()
+
+
+def second_factor_passed(*, request, device):
+    """The session's user proved the second factor with ``device`` (a code, a backup
+    code or a passkey).
+
+    Side effects: marks the session verified and gives it a new key, clears
+    the failure counters, records an event.
+    """
+    user = request.user
     with transaction.atomic():
         _user_clear_failures(user, second_factor=True)
-        django_otp.login(request, verified_device)
+        django_otp.login(request, device)
         # A new key once the session is worth more: a key seen before the
         # second factor must not be the key of a verified session.
         request.session.cycle_key()
@@ -213,9 +230,8 @@ def second_factor_verify(*, request, token):
             action="second_factor_verified",
             request=request,
             actor=user,
-            reason=type(verified_device).__name__,
+            reason=type(device).__name__,
         )
-    return verified_device
 
 
 def sign_out(*, request):
@@ -326,11 +342,11 @@ def totp_enrolment_confirm(*, request, device, token):
         request.session.pop(REAUTHENTICATED_AT, None)
         request.session.pop(PENDING_TOTP_DEVICE, None)
         security_event_record(action="second_factor_added", request=request, actor=user)
-        _second_factor_added_email(user=user, what=_("An authenticator app"))
+        second_factor_added_email(user=user, what=_("An authenticator app"))
     return codes
 
 
-def _second_factor_added_email(*, user, what):
+def second_factor_added_email(*, user, what):
     """Tell the user, after the transaction commits, that a second factor was added."""
     if not user.email:
         return
@@ -354,7 +370,7 @@ def backup_codes_regenerate(*, request):
         codes = backup_codes_replace(user=user)
         user_end_all_sessions(user=user, keep_request=request)
         security_event_record(action="backup_codes_replaced", request=request, actor=user)
-        _second_factor_added_email(user=user, what=_("A new set of backup codes"))
+        second_factor_added_email(user=user, what=_("A new set of backup codes"))
     return codes
 
 

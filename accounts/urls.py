@@ -13,6 +13,7 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("security/reauthenticate/", views.reauthenticate, name="reauthenticate"),
     path("security/backup-codes/", views.backup_codes_new, name="backup-codes-new"),
+    path("security/passkeys/<int:pk>/remove/", views.passkey_remove, name="passkey-remove"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
     path(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import access, qr, selectors, services
+from accounts import access, passkeys, qr, selectors, services
 from accounts.forms import EnrolmentForm, ReauthenticationForm, SecondFactorForm, SignInForm
 from accounts.models import AuthenticatorDevice, BackupCodeDevice
 from accounts.roles import Role
@@ -88,7 +88,15 @@ def verify(request):
                     % {"count": remaining},
                 )
             return redirect(_safe_next(request))
-    return render(request, "accounts/verify.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request,
+        "accounts/verify.html",
+        {
+            "form": form,
+            "next": _safe_next(request),
+            "has_passkey": passkeys.passkeys_of(request.user).exists(),
+        },
+    )
 
 
 @access.second_factor_stage
@@ -166,8 +174,22 @@ def security(request):
         {
             "totp_devices": totp_devices,
             "backup_remaining": backup_device.remaining_count() if backup_device else 0,
+            "passkeys": passkeys.passkeys_of(request.user),
+            "may_add_passkey": services.recently_reauthenticated(request),
         },
     )
+
+
+@access.verified
+@require_POST
+def passkey_remove(request, pk):
+    if not services.recently_reauthenticated(request):
+        return redirect(_with_next("accounts:reauthenticate", reverse("accounts:security")))
+    if passkeys.passkey_remove(request=request, pk=pk):
+        messages.success(request, _("The passkey is removed. You are signed out everywhere else."))
+    else:
+        messages.error(request, _("That passkey was already removed."))
+    return redirect("accounts:security")
 
 
 @access.verified

@@ -63,6 +63,7 @@ class Action(models.TextChoices):
     ENROLMENT_FAILED = "enrolment_failed", _("Authenticator set-up failed")
     SECOND_FACTOR_ADDED = "second_factor_added", _("Authenticator app added")
     SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
+    SECOND_FACTOR_REMOVED = "second_factor_removed", _("Second factor removed")
     BACKUP_CODES_REPLACED = "backup_codes_replaced", _("Backup codes replaced")
     USER_ACTIVATED = "user_activated", _("User activated")
     USER_DEACTIVATED = "user_deactivated", _("User deactivated")

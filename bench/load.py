@@ -64,6 +64,9 @@ def environment(database_url):
         BLIND_INDEX_KEY=_key(),
         AUDIT_KEYS=f"1:{_key()}",
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_ROOT=f"https://127.0.0.1:{PORT}",
+        # Passkeys need a host name; the benchmark signs in with backup codes.
+        PASSKEY_ORIGINS=f"https://localhost:{PORT}",
         CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{PORT}",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),

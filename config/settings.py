@@ -7,6 +7,7 @@ no default. A development machine sets DEBUG=1 (the Makefile does).
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -112,6 +113,11 @@ AUDIT_KEYS = envsecret("AUDIT_KEYS", _dev_keys.get("AUDIT_KEYS"))
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_ROOT:
+    raise ImproperlyConfigured(
+        "SITE_ROOT is not set: the site's address, e.g. https://trygg.example.se "
+        "(links in e-mails, the origin of passkeys)."
+    )
 
 INSTALLED_APPS = [
     "vault",
@@ -129,6 +135,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "simple_history",
     "csp",
 ]
@@ -215,6 +222,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # that is a little off without widening the window further; each code is
 # accepted once only (django-otp keeps the last used step).
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Trygg")
+# Passkeys are a second factor only (accounts/passkeys.py). They belong to
+# the site's origin: PASSKEY_ORIGINS (https in production, default SITE_ROOT);
+# the relying party is the first origin's host name, which browsers require
+# to be a name, not an IP address (so the demo's is http://localhost:8000).
+PASSKEY_ORIGINS = envlist(
+    "PASSKEY_ORIGINS", ["http://localhost:8000"] if DEBUG else [SITE_ROOT] if SITE_ROOT else []
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = PASSKEY_ORIGINS
+OTP_WEBAUTHN_RP_ID = urlsplit(PASSKEY_ORIGINS[0]).hostname if PASSKEY_ORIGINS else ""
+OTP_WEBAUTHN_RP_NAME = "Trygg"
 OTP_TOTP_THROTTLE_FACTOR = envint("OTP_TOTP_THROTTLE_FACTOR", 1, minimum=1)
 OTP_TOTP_TOLERANCE = 1
 OTP_BACKUP_THROTTLE_FACTOR = envint("OTP_BACKUP_THROTTLE_FACTOR", 1, minimum=1)

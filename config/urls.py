@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("accounts.auditing.urls")),
+    path("passkeys/", include("accounts.passkeys")),
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
 ]

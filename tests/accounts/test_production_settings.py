@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     "SECRET_KEY": "production-like-secret-key-for-tests-" + "x" * 40,
     "ALLOWED_HOSTS": "trygg.example.se",
+    "SITE_ROOT": "https://trygg.example.se",
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "MASTER_KEYS": "1:" + base64.urlsafe_b64encode(b"m" * 32).decode(),
     "BLIND_INDEX_KEY": base64.urlsafe_b64encode(b"b" * 32).decode(),
@@ -81,6 +82,25 @@ def test_it_refuses_to_start_without_a_secret_key():
     result = run_python("import django; django.setup()", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_to_start_without_its_address():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SITE_ROOT"}
+    result = run_python("import django; django.setup()", env=env)
+    assert result.returncode != 0
+    assert "SITE_ROOT is not set" in result.stderr
+
+
+def test_passkeys_belong_to_the_sites_address(production_settings):
+    result = run_python(
+        "from django.conf import settings as s; "
+        "print(s.OTP_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_ALLOWED_ORIGINS, "
+        "s.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN)"
+    )
+    assert result.stdout.split(" ", 1) == [
+        "trygg.example.se",
+        "['https://trygg.example.se'] False\n",
+    ]
 
 
 def test_it_refuses_to_start_without_audit_keys():

@@ -26,7 +26,15 @@ PUBLIC_VIEWS = {
     "accounts:set-language",
     "accounts:health",
 }
-SECOND_FACTOR_STAGE_VIEWS = {"accounts:logout", "accounts:verify", "accounts:enrol"}
+SECOND_FACTOR_STAGE_VIEWS = {
+    "accounts:logout",
+    "accounts:verify",
+    "accounts:enrol",
+    # Signing in with a passkey is the second step itself (accounts/passkeys.py).
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+}
 
 CONVERTER_SAMPLES = {"int": "1", "uuid": str(uuid.UUID(int=1)), "path": "1", "slug": "x"}
 
