@@ -147,3 +147,39 @@ def test_a_name_search_costs_the_same_with_5_and_with_50_results(client, worker,
     # Every person shown is in the log, one event each.
     latest = AccessEvent.objects.filter(action="search", actor=worker).order_by("-id")[:50]
     assert len({event.person_ref for event in latest}) == 50
+
+
+def test_logging_a_contact_costs_the_same_at_1_and_at_200_contacts_and_notes(client, worker):
+    from casework.models import Contact, Under15Report
+    from casework.report_services import contact_record, journal_entry_write
+
+    open_reports(worker, 1)
+    report = Under15Report.objects.get()
+    sign_in(client, worker)
+    url = reverse("casework:contact-create", kwargs={"pk": report.pk})
+    form = {
+        "kind": "phone",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "participants": "Mamma",
+        "note": "Samtal om skolan",
+    }
+
+    def add(count):
+        for _ in range(count):
+            contact = contact_record(
+                case=report, by=worker, occurred_at=timezone.now(), kind="phone", participants="M"
+            )
+            journal_entry_write(case=report, by=worker, text="Samtal", contact=contact)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, form)
+        assert response.status_code == 302
+        return len(captured)
+
+    add(1)
+    client.post(url, form)  # warm caches
+    at_1 = queries()
+    add(199)
+    assert Contact.objects.filter(case_id=report.pk).count() > 200
+    assert queries() == at_1
