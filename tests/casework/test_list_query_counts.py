@@ -44,6 +44,17 @@ def open_reports(by, count):
         )
 
 
+def contacts_and_notes(report, by, count):
+    """``count`` contacts on ``report``, each with a journal note."""
+    from casework.report_services import contact_record, journal_entry_write
+
+    for _ in range(count):
+        contact = contact_record(
+            case=report, by=by, occurred_at=timezone.now(), kind="phone", participants="M"
+        )
+        journal_entry_write(case=report, by=by, text="Samtal", contact=contact)
+
+
 def queries_for(client, url):
     """How many queries the page makes; each that fetches report rows fetches one page."""
     with CaptureQueriesContext(connection) as captured:
@@ -96,29 +107,21 @@ def test_the_counts_cover_every_open_report_not_only_the_page(client, worker, se
 
 def test_the_report_page_costs_the_same_at_1_and_at_40_contacts_and_notes(client, worker):
     from casework.models import Under15Report
-    from casework.report_services import contact_record, journal_entry_write
 
     open_reports(worker, 1)
     report = Under15Report.objects.get()
     sign_in(client, worker)
     url = reverse("casework:report-detail", kwargs={"pk": report.pk})
 
-    def add(count):
-        for _ in range(count):
-            contact = contact_record(
-                case=report, by=worker, occurred_at=timezone.now(), kind="phone", participants="M"
-            )
-            journal_entry_write(case=report, by=worker, text="Samtal", contact=contact)
-
     def queries():
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
 
-    add(1)
+    contacts_and_notes(report, worker, 1)
     client.get(url)  # warm caches
     at_1 = queries()
-    add(39)
+    contacts_and_notes(report, worker, 39)
     assert queries() == at_1
 
 
@@ -151,7 +154,6 @@ def test_a_name_search_costs_the_same_with_5_and_with_50_results(client, worker,
 
 def test_logging_a_contact_costs_the_same_at_1_and_at_200_contacts_and_notes(client, worker):
     from casework.models import Contact, Under15Report
-    from casework.report_services import contact_record, journal_entry_write
 
     open_reports(worker, 1)
     report = Under15Report.objects.get()
@@ -164,22 +166,15 @@ def test_logging_a_contact_costs_the_same_at_1_and_at_200_contacts_and_notes(cli
         "note": "Samtal om skolan",
     }
 
-    def add(count):
-        for _ in range(count):
-            contact = contact_record(
-                case=report, by=worker, occurred_at=timezone.now(), kind="phone", participants="M"
-            )
-            journal_entry_write(case=report, by=worker, text="Samtal", contact=contact)
-
     def queries():
         with CaptureQueriesContext(connection) as captured:
             response = client.post(url, form)
         assert response.status_code == 302
         return len(captured)
 
-    add(1)
+    contacts_and_notes(report, worker, 1)
     client.post(url, form)  # warm caches
     at_1 = queries()
-    add(199)
+    contacts_and_notes(report, worker, 199)
     assert Contact.objects.filter(case_id=report.pk).count() > 200
     assert queries() == at_1
