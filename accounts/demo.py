@@ -52,6 +52,7 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("socialsekreterare", "Sara", "Lind", Role.SOCIAL_WORKER, "Barn och unga Angered"),
+    DemoUser("handlaggare", "Omar", "Aziz", Role.SOCIAL_WORKER, "Barn och unga Angered"),
     DemoUser(
         "socialsekreterare2",
         "Elin",

@@ -4,6 +4,7 @@ Idempotent: a person whose identity number is already registered is left alone.
 """
 
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,10 +12,12 @@ from django.utils import timezone
 
 from accounts.models import District
 from casework.identity_numbers import luhn_check_digit
+from casework.imports import COLUMNS, reports_import
 from casework.models import Under15Report
 from casework.report_services import (
     ReportError,
     journal_entry_write,
+    report_assign,
     report_register,
     report_take_step,
 )
@@ -118,45 +121,106 @@ def demo_persons_seed(stdout=None):
         stdout.write(f"Demo under-15 reports: {reports} created.")
 
 
-# (person index, hours since the report arrived, offence, steps taken, journal note)
+# (person index, hours since the report arrived, offence, steps taken, journal note,
+# worker): the worker's user name, or None for a report that came in through the
+# police import and waits for the unit manager to assign it.
 DEMO_REPORTS = [
-    (0, 30, "theft", [], ""),
-    (1, 20, "threat", [], ""),
-    (2, 100, "violence", ["assess_protection"], "Skyddsbedömning gjord per telefon med mamma."),
-    (3, 200, "vandalism", ["assess_protection", "record_first_contact"], "Orossamtal hemma."),
-    (5, 24 * 16, "robbery", ["assess_protection", "record_first_contact"], ""),
+    (0, 30, "theft", [], "", "socialsekreterare"),
+    (1, 20, "threat", [], "", "socialsekreterare"),
+    (
+        2,
+        100,
+        "violence",
+        ["assess_protection"],
+        "Skyddsbedömning gjord per telefon med mamma.",
+        "socialsekreterare",
+    ),
+    (
+        3,
+        200,
+        "vandalism",
+        ["assess_protection", "record_first_contact"],
+        "Orossamtal hemma.",
+        "socialsekreterare",
+    ),
+    (5, 24 * 16, "robbery", ["assess_protection", "record_first_contact"], "", "handlaggare"),
+    (4, 6, "weapons", [], "", None),
+    (6, 30, "drugs", [], "", None),
+    (7, 3, "theft", [], "", None),
 ]
 
 
 def _demo_reports_seed(worker):
     created = 0
     now = timezone.now()
-    for index, hours, offence, steps, note in DEMO_REPORTS:
-        _given, _family, born, serial, coordination, district, _guardians = DEMO_PERSONS[index]
-        person = person_find_by_identity_number(identity_number(born, serial, coordination))
+    users = get_user_model().objects
+    manager = users.get(username="enhetschef")
+    unassigned = []
+    for index, hours, offence, steps, note, assignee in DEMO_REPORTS:
+        _given, _family, born, serial, coordination, district, guardians = DEMO_PERSONS[index]
+        number = identity_number(born, serial, coordination)
+        person = person_find_by_identity_number(number)
         if person is None or Under15Report.objects.filter(person=person).exists():
             continue
         received = now - datetime.timedelta(hours=hours)
+        values = {
+            "police_reference": f"5000-K{100000 + serial * 7}-26",
+            "offence_category": offence,
+            "offence_date": timezone.localtime(received).date() - datetime.timedelta(days=1),
+            "received_at": received,
+            "district": District.objects.get(name=district),
+            "summary": "Anmälan från polisen efter händelse vid centrum.",
+        }
+        if assignee is None:
+            unassigned.append((number, person, values))
+            continue
         try:
-            report = report_register(
-                by=worker,
-                person=person,
-                police_reference=f"5000-K{100000 + serial * 7}-26",
-                offence_category=offence,
-                offence_date=timezone.localtime(received).date() - datetime.timedelta(days=1),
-                received_at=received,
-                district=District.objects.get(name=district),
-                summary="Anmälan från polisen efter händelse vid centrum.",
-            )
+            report = report_register(by=worker, person=person, **values)
         except ReportError:
             # The fictional children grow up: one who has turned 15 gets no
             # under-15 report, and the seed carries on.
             continue
+        if assignee != worker.username:
+            report = report_assign(report=report, to_user=users.get(username=assignee), by=manager)
+        by = report.assigned_to
         at = received
         for step in steps:
             at = at + datetime.timedelta(hours=min(hours / 4, 20))
-            report_take_step(report=report, step=step, by=worker, at=at, protection_needed=False)
+            report_take_step(
+                report=report,
+                step=step,
+                by=by,
+                at=at,
+                protection_needed=False,
+                contact_kind="home_visit",
+                participants=", ".join([f"{person.given_names} (barnet)", *guardians]),
+            )
         if note:
-            journal_entry_write(case=report, by=worker, text=note)
+            journal_entry_write(case=report, by=by, text=note)
         created += 1
-    return created
+    return created + _demo_unassigned_seed(worker, unassigned)
+
+
+def _demo_unassigned_seed(worker, rows):
+    """Reports as the police import brings them: in the unit, assigned to nobody."""
+    if not rows:
+        return 0
+    lines = [";".join(COLUMNS)]
+    for number, person, values in rows:
+        lines.append(
+            ";".join(
+                [
+                    number,
+                    person.given_names,
+                    person.family_name,
+                    values["district"].name,
+                    values["police_reference"],
+                    values["offence_category"],
+                    values["offence_date"].isoformat(),
+                    timezone.localtime(values["received_at"]).strftime("%Y-%m-%d %H:%M"),
+                    values["summary"],
+                ]
+            )
+        )
+    result = reports_import(stream=io.BytesIO("\n".join(lines).encode()), by=worker)
+    return result.imported

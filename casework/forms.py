@@ -86,6 +86,15 @@ class GuardianForm(forms.Form):
 GuardianFormSet = forms.formset_factory(GuardianForm, extra=2, max_num=4)
 
 
+def guardians_typed(formset):
+    """The guardians filled in on a valid GuardianFormSet, as stored on the person."""
+    return [
+        {key: value for key, value in guardian.cleaned_data.items() if value}
+        for guardian in formset
+        if guardian.cleaned_data
+    ]
+
+
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Name or identity number"),
@@ -99,4 +108,4 @@ class OpenWithReasonForm(forms.Form):
 
     def __init__(self, *args, reason_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "---------"), *reason_choices]
+        self.fields["reason"].choices = [("", _("Choose a reason …")), *reason_choices]

@@ -252,7 +252,7 @@ class CloseReason(models.TextChoices):
     INVESTIGATION_DONE = "investigation_done", _("Investigation completed")
 
 
-# Closing straight from "received" needs one of these (DESIGN.md).
+# Closing straight from "received" needs one of these (docs/design.md).
 EARLY_CLOSE_REASONS = {CloseReason.DUPLICATE, CloseReason.MOVED_AWAY, CloseReason.ALREADY_OPEN}
 LATER_CLOSE_REASONS = {
     CloseReason.NO_INVESTIGATION,
@@ -317,6 +317,15 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
     protection_needed = models.BooleanField(_("immediate protection need"), null=True)
     protection_assessed_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    # The contact entry of the first contact: who was met and how.
+    first_contact = models.ForeignKey(
+        "Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first contact entry"),
+    )
     reaction_time = models.DurationField(_("reaction time"), null=True, blank=True)
     decision = models.CharField(
         _("decision"), max_length=30, choices=AssessmentDecision.choices, blank=True

@@ -1,7 +1,7 @@
 """Who may see and change what in casework: the one access decision.
 
 Every selector, service and view of casework asks here; nothing else
-decides access by role. The rules (DESIGN.md, "Who uses it"):
+decides access by role. The rules (docs/design.md, "Users and what each may see"):
 
 - A social worker works the persons and reports of their unit and the ones
   assigned to them. A person is *assigned* to a worker who registered them

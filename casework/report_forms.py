@@ -29,6 +29,10 @@ def _not_in_future(value, message):
     return value
 
 
+# Choice fields start empty: an untouched form must not record a choice.
+CHOOSE = _("Choose …")
+
+
 class ReportRegistrationForm(forms.Form):
     identity_number = forms.CharField(
         label=_("Personal identity number"),
@@ -51,7 +55,9 @@ class ReportRegistrationForm(forms.Form):
         max_length=50,
         help_text=_("The diary number of the police report, e.g. 5000-K123456-26."),
     )
-    offence_category = forms.ChoiceField(label=_("Offence"), choices=OffenceCategory.choices)
+    offence_category = forms.ChoiceField(
+        label=_("Offence"), choices=[("", CHOOSE), *OffenceCategory.choices]
+    )
     offence_date = forms.DateField(label=_("Offence date"), widget=DATE_WIDGET)
     received_at = forms.DateTimeField(
         label=_("Report received by social services"),
@@ -60,7 +66,7 @@ class ReportRegistrationForm(forms.Form):
         help_text=_("Starts the clock for the deadlines."),
     )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.filter(is_active=True)
+        label=_("District"), queryset=District.objects.filter(is_active=True), empty_label=CHOOSE
     )
     summary = forms.CharField(
         label=_("Summary"),
@@ -75,7 +81,7 @@ class ReportRegistrationForm(forms.Form):
     open_reason = forms.ChoiceField(
         label=_("Why do you need to open this file?"),
         required=False,
-        choices=[("", "---------"), *Reason.stated_choices()],
+        choices=[("", _("Choose a reason …")), *Reason.stated_choices()],
     )
 
     def clean_identity_number(self):
@@ -123,10 +129,12 @@ class ReportStepForm(forms.Form):
         label=_("When"), input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET
     )
 
-    def __init__(self, *args, step, close_reasons=None, **kwargs):
+    def __init__(self, *args, step, close_reasons=None, people_met=(), contacts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.step = step
-        if step == "assess_protection":
+        if step == "record_first_contact":
+            self._add_first_contact_fields(people_met, contacts)
+        elif step == "assess_protection":
             self.fields["protection_needed"] = forms.TypedChoiceField(
                 label=_("Is there an immediate need of protection?"),
                 choices=[("yes", _("Yes")), ("no", _("No"))],
@@ -143,9 +151,67 @@ class ReportStepForm(forms.Form):
             )
             self.fields["close_reason"] = forms.ChoiceField(
                 label=_("Reason for closing"),
-                choices=[(r.value, r.label) for r in CloseReason if r in allowed],
+                choices=[("", CHOOSE), *((r.value, r.label) for r in CloseReason if r in allowed)],
+            )
+            self.fields["confirm_close"] = forms.BooleanField(
+                label=_("I have checked the report: a closed report cannot be opened again."),
+                error_messages={
+                    "required": _("Tick the box to confirm that the report is to be closed.")
+                },
             )
         self.fields["at"].label = STEP_TIME_LABELS.get(step, _("When"))
+
+    def _add_first_contact_fields(self, people_met, contacts):
+        """The first contact is a meeting (orossamtal) with the child and guardians:
+        who was met and how, as a contact entry; or a contact already logged."""
+        self.people_met = dict(people_met)
+        if contacts:
+            self.fields["contact"] = forms.ChoiceField(
+                label=_("Already logged the contact?"),
+                required=False,
+                choices=[
+                    ("", _("No, record it here")),
+                    *(
+                        (
+                            str(contact.pk),
+                            f"{timezone.localtime(contact.occurred_at):%Y-%m-%d %H:%M} · "
+                            f"{contact.get_kind_display()}",
+                        )
+                        for contact in contacts
+                    ),
+                ],
+                help_text=_("Choose it and its time and participants are used."),
+            )
+        self.fields["contact_kind"] = forms.ChoiceField(
+            label=_("How did you meet?"),
+            required=False,
+            choices=[("", CHOOSE), *ContactKind.choices],
+        )
+        self.fields["met"] = forms.MultipleChoiceField(
+            label=_("Whom did you meet?"),
+            required=False,
+            choices=list(people_met),
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["others"] = forms.CharField(
+            label=_("Others who took part"),
+            required=False,
+            max_length=500,
+            help_text=_("For example an interpreter or the school counsellor."),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.step != "record_first_contact" or cleaned.get("contact"):
+            return cleaned
+        if not cleaned.get("contact_kind"):
+            self.add_error("contact_kind", _("Choose how you met."))
+        met = [str(self.people_met[value]) for value in cleaned.get("met", [])]
+        others = cleaned.get("others", "").strip()
+        if not met and not others:
+            self.add_error("met", _("Tick whom you met, or name the others who took part."))
+        cleaned["participants"] = ", ".join([*met, *([others] if others else [])])
+        return cleaned
 
     def clean_at(self):
         return _not_in_future(self.cleaned_data["at"], _("The time cannot be in the future."))
@@ -171,6 +237,7 @@ class AssignForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
         label=_("Assign to"),
         queryset=None,
+        empty_label=_("Choose a social worker …"),
         error_messages={
             "required": _("Choose a social worker to assign the report to."),
             "invalid_choice": _(
@@ -206,7 +273,9 @@ class ContactForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("Time"), input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET
     )
-    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of contact"), choices=[("", CHOOSE), *ContactKind.choices]
+    )
     participants = forms.CharField(
         label=_("Participants"),
         required=False,

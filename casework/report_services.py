@@ -4,6 +4,8 @@ Each service is atomic, checks the named permission, runs at most one
 transition, saves, and writes the access-log event in the same transaction.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -12,16 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from audit.services import access_event_record
+from audit.services import access_event_record, access_events_record_many
 from casework import policy, selectors, services
 from casework.deadlines import report_deadline
 from casework.models import (
     AssessmentDecision,
     CloseReason,
     Contact,
+    ContactKind,
     JournalEntry,
     ReportState,
     Under15Report,
+    name_tokens,
 )
 from vault.models import DataKey
 
@@ -177,6 +181,7 @@ def report_registration(
     family_name="",
     link_to_open_report=False,
     open_reason="",
+    guardians=(),
     **report_values,
 ):
     """Register a police report, finding or registering its person under the access policy.
@@ -187,7 +192,9 @@ def report_registration(
     access log) and only when the typed names fit; a person the user may
     not reach at all (protected identity) is refused with a message that
     names nothing. Only open reports the user may see are offered for
-    linking. ``report_values`` go to ``report_register``.
+    linking. ``guardians`` (dicts as on the person form) are added to the
+    person's file, those already there by name left as they are.
+    ``report_values`` go to ``report_register``.
 
     Refusals are ReportError with ``code``: ``names_needed``,
     ``check_identity_number``, ``not_here``, ``reason_needed`` or
@@ -221,7 +228,10 @@ def report_registration(
                 given_names=given_names,
                 family_name=family_name,
                 district=report_values.get("district"),
+                guardians=list(guardians),
             )
+        else:
+            _guardians_add(person=person, guardians=guardians, by=by, request=request)
         open_report = open_reports_for_person(person=person, user=by).first()
         if open_report is not None and not link_to_open_report:
             error = ReportError(
@@ -247,6 +257,16 @@ def report_registration(
                 person=person, by=by, request=request, reason=open_reason
             )
         return report
+
+
+def _guardians_add(*, person, guardians, by, request):
+    """Add to the file the guardians it does not name yet (names compared as words)."""
+    known = {" ".join(sorted(name_tokens(g.get("name", "")))) for g in person.guardians or []}
+    new = [g for g in guardians if " ".join(sorted(name_tokens(g.get("name", "")))) not in known]
+    if new:
+        services.person_update(
+            person=person, by=by, request=request, guardians=[*(person.guardians or []), *new]
+        )
 
 
 def _names_needed():
@@ -333,18 +353,36 @@ def journal_entry_record_view(*, entry, by, request):
     )
 
 
-def report_take_step(*, report, step, by, request=None, at=None, expected_state=None, **values):
+def report_take_step(
+    *,
+    report,
+    step,
+    by,
+    request=None,
+    at=None,
+    expected_state=None,
+    contact=None,
+    contact_kind="",
+    participants="",
+    **values,
+):
     """Move the report one step (a transition), as ``by``, at time ``at``.
 
     ``expected_state`` is the state the user saw; if the report has moved
     since, TransitionNotAllowed or ConcurrentTransition is raised and nothing
-    changes. Side effects: the report and a history row, an access-log event.
+    changes. The first contact links its contact entry: ``contact`` (one
+    already logged on the report; its time is the step's) or a new one of
+    ``contact_kind`` with ``participants`` at ``at``. Side effects: the report
+    and a history row, an access-log event; a contact row and its event.
     """
     if step not in STEPS:
         raise ReportError(_("Unknown step."))
     method = getattr(report, step)
     if not _may_take(method, report, by):
         raise PermissionDenied
+    if step == "record_first_contact" and contact is not None:
+        contact = _contact_of_report(report, contact)
+        at = contact.occurred_at
     at = at or timezone.now()
     if at > timezone.now():
         raise ReportError(_("The time cannot be in the future."), field="at")
@@ -366,7 +404,9 @@ def report_take_step(*, report, step, by, request=None, at=None, expected_state=
         ):
             if previous and previous > earliest:
                 earliest = previous
-        if at < earliest:
+        # To the minute, as the user types times: a step taken in the same minute
+        # as the one before is not before it.
+        if at < earliest.replace(second=0, microsecond=0):
             raise ReportError(
                 _("The time cannot be before %(time)s, when the previous step was recorded.")
                 % {"time": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")},
@@ -375,6 +415,17 @@ def report_take_step(*, report, step, by, request=None, at=None, expected_state=
         for name in STEPS[step]:
             setattr(fresh, name, values.get(name))
         getattr(fresh, step)(by=by, at=at)
+        if step == "record_first_contact":
+            if contact is None and contact_kind:
+                contact = contact_record(
+                    case=fresh,
+                    by=by,
+                    request=request,
+                    occurred_at=at,
+                    kind=contact_kind,
+                    participants=participants,
+                )
+            fresh.first_contact = contact
         # Every transition moves the clock: the next step's deadline, in SQL's reach.
         fresh.set_deadline(report_deadline(fresh))
         fresh._history_user = by
@@ -391,6 +442,22 @@ def report_take_step(*, report, step, by, request=None, at=None, expected_state=
             detail=step,
         )
     return fresh
+
+
+def _contact_of_report(report, contact):
+    """``contact`` (a Contact or its id) as stored, if it is one of the report's."""
+    found = (
+        Contact.objects.filter(
+            pk=getattr(contact, "pk", contact),
+            case_type=ContentType.objects.get_for_model(report),
+            case_id=report.pk,
+        )
+        .select_related("data_key")
+        .first()
+    )
+    if found is None:
+        raise ReportError(_("Choose one of the report's contacts."), field="contact")
+    return found
 
 
 def _check_answers(step, values):
@@ -448,6 +515,8 @@ def contact_record(*, case, by, request=None, occurred_at, kind, participants=""
         raise PermissionDenied
     if occurred_at > timezone.now():
         raise ReportError(_("A contact cannot be in the future."), field="occurred_at")
+    if kind not in ContactKind.values:
+        raise ReportError(_("Choose the kind of contact."), field="kind")
     with transaction.atomic():
         contact = Contact(
             person_id=case.person_id,
@@ -578,3 +647,72 @@ def report_erase(*, report, by, request=None):
             person_ref=locked.person_id,
         )
     return locked
+
+
+# --- Whom a worker's list is about ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportIdentifiers:
+    """What the worker's list shows of a report besides its reference."""
+
+    child_name: str
+    # Whole years today; None when the file has no date of birth.
+    child_age: int | None
+    police_reference: str
+
+
+def reports_show_identifiers(*, reports, by, request):
+    """Let a list of reports say whom each is about, where ``by`` may read the child's file.
+
+    Sets ``report.identifiers`` on each of ``reports`` (loaded with the person,
+    the person's and the report's data keys, as ``reports_open_for_worker``
+    does): a ``ReportIdentifiers`` when the policy lets ``by`` read the
+    person's file without a stated reason (``policy.persons_for_user``: a
+    protected person only for the workers assigned to them), else None, and
+    the list shows the reference only. A report that did not come through
+    here has no ``identifiers``, so its list names nobody.
+
+    A name on a page is a read of the person's file, logged as a search
+    result is (``services.persons_record_search``). Side effects: one
+    access-log event per person named, written together. Costs the same
+    queries for one report as for a page of them: one for the policy, and
+    the log's one INSERT.
+    """
+    reports = list(reports)
+    if not reports:
+        return
+    readable = set(
+        policy.persons_for_user(user=by)
+        .filter(pk__in={report.person_id for report in reports})
+        .values_list("pk", flat=True)
+    )
+    today = timezone.localdate()
+    named = []
+    for report in reports:
+        report.identifiers = None
+        if report.person_id not in readable:
+            continue
+        person = report.person
+        born = person.date_of_birth
+        report.identifiers = ReportIdentifiers(
+            child_name=person.full_name,
+            child_age=age_in_years(born, today) if born else None,
+            police_reference=report.police_reference or "",
+        )
+        if person.pk not in named:
+            named.append(person.pk)
+    access_events_record_many(
+        actor=by,
+        request=request,
+        events=[
+            {
+                "action": "view",
+                "object_type": services.PERSON_OBJECT,
+                "object_id": str(person_id),
+                "person_ref": person_id,
+                "detail": "report_list",
+            }
+            for person_id in named
+        ],
+    )

@@ -1,5 +1,6 @@
 import copy
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from accounts.roles import Role
 from casework import policy, report_selectors, report_services, services, urgency
 from casework.deadlines import report_deadline
 from casework.denials import erased_aware, load_or_refuse
+from casework.forms import GuardianFormSet, guardians_typed
 from casework.models import AssessmentDecision, JournalEntry
 from casework.report_forms import (
     AssignForm,
@@ -28,6 +30,26 @@ from casework.report_forms import (
     ReportStepForm,
 )
 from vault.integrity import unverifiable_fields
+
+# What each step's button says: the action it takes.
+STEP_BUTTONS = {
+    "assess_protection": gettext_lazy("Save the protection assessment"),
+    "record_first_contact": gettext_lazy("Save the first contact"),
+    "record_assessment": gettext_lazy("Save the decision"),
+    "start_investigation": gettext_lazy("Start the investigation"),
+    "close_on_receipt": gettext_lazy("Close the report"),
+    "close": gettext_lazy("Close the report"),
+}
+# Said after the step, as a sentence.
+STEP_DONE = {
+    "assess_protection": gettext_lazy("The protection assessment is saved."),
+    "record_first_contact": gettext_lazy("The first contact is saved."),
+    "record_assessment": gettext_lazy("The initial assessment is saved."),
+    "start_investigation": gettext_lazy("The investigation is started."),
+    "close_on_receipt": gettext_lazy("The report is closed."),
+    "close": gettext_lazy("The report is closed."),
+}
+CLOSING_STEPS = ("close_on_receipt", "close")
 
 STEP_TITLES = {
     "assess_protection": gettext_lazy("Record the protection assessment"),
@@ -84,32 +106,78 @@ def _available_steps(report, user):
     return offered
 
 
-def _step_form(report, step, data=None):
+FIRST_CONTACT_SHOWN = 20
+
+
+def _people_met(report, *, show_person):
+    """Whom a first contact can be with: the child and the guardians on file,
+    by name where the user may read the person's file."""
+    person = report.person
+    people = [("child", _("The child"))]
+    if show_person:
+        people = [("child", _("%(name)s (the child)") % {"name": person.full_name})]
+        for number, guardian in enumerate(person.guardians or []):
+            name = guardian.get("name", "")
+            relation = guardian.get("relation", "")
+            people.append((f"guardian-{number}", f"{name} ({relation})" if relation else name))
+    else:
+        people.append(("guardians", _("Guardians")))
+    return people
+
+
+def _step_form(request, report, step, data=None):
+    extra = {}
+    if step == "record_first_contact":
+        extra = {
+            "people_met": _people_met(
+                report,
+                show_person=policy.report_shows_person(
+                    user=request.user, report=report, session=request.session
+                ),
+            ),
+            "contacts": report_selectors.report_contacts_newest(report, limit=FIRST_CONTACT_SHOWN)
+            if policy.may_see_case_records(request.user)
+            else [],
+        }
     return ReportStepForm(
         data,
         step=step,
         close_reasons=report.close_reasons_allowed(),
         initial={"expected_state": report.state, "at": timezone.localtime().replace(second=0)},
         prefix=step,
+        **extra,
     )
 
 
-def _render_detail(request, report, *, step_forms=None, journal_form=None, status=200):
+def _render_detail(
+    request, report, *, step_forms=None, journal_form=None, conflict=None, status=200
+):
+    """The report's page. ``conflict``: (step, answers in words, message) of a step
+    someone else's change stopped; its form is back in place if the step can
+    still be taken."""
     user = request.user
     steps = _available_steps(report, user)
-    forms = {step: _step_form(report, step) for step in steps}
-    forms.update(step_forms or {})
-    # A step the report has moved past: show what the user typed, with why.
-    stale = [
-        (step, STEP_TITLES[step], form)
-        for step, form in (step_forms or {}).items()
-        if step not in steps
-    ]
+    forms_by_step = {step: _step_form(request, report, step) for step in steps}
+    forms_by_step.update(
+        {step: form for step, form in (step_forms or {}).items() if step in steps}
+    )
+    conflict_panel = None
+    if conflict is not None:
+        step, answers, message = conflict
+        conflict_panel = {
+            "step": step,
+            "title": STEP_TITLES[step],
+            "message": message,
+            "answers": answers,
+            "form": (step_forms or {}).get(step),
+            "resendable": step in steps,
+        }
     # Newest first, a page at a time: a long case costs no more than a short one.
     timeline = report_selectors.report_timeline_page(
         report,
         with_records=policy.may_see_case_records(user),
         page=request.GET.get("timeline"),
+        note=request.GET.get("note"),
     )
     return render(
         request,
@@ -117,8 +185,20 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
         {
             "report": report,
             "deadline": report_deadline(report),
-            "steps": [(step, STEP_TITLES[step], forms[step]) for step in steps],
-            "stale_steps": stale,
+            "steps": [
+                (step, STEP_TITLES[step], forms_by_step[step], STEP_BUTTONS[step])
+                for step in steps
+                if step not in CLOSING_STEPS
+            ],
+            "closing_steps": [
+                (step, STEP_TITLES[step], forms_by_step[step], STEP_BUTTONS[step])
+                for step in steps
+                if step in CLOSING_STEPS
+            ],
+            "unsigned_drafts": report_selectors.unsigned_drafts(report)
+            if any(step in CLOSING_STEPS for step in steps)
+            else ([], False),
+            "conflict": conflict_panel,
             # The report names its person only where the person policy lets
             # the user read the person's file.
             "show_person": policy.report_shows_person(
@@ -138,7 +218,12 @@ def _render_detail(request, report, *, step_forms=None, journal_form=None, statu
 @roles_required(Role.SOCIAL_WORKER)
 @require_GET
 def report_list(request):
-    return render(request, "casework/report_list.html", worker_reports_context(request))
+    context = worker_reports_context(request)
+    # The worker's own list names whom each report is about (each name read is logged).
+    report_services.reports_show_identifiers(
+        reports=context["page"], by=request.user, request=request
+    )
+    return render(request, "casework/report_list.html", context)
 
 
 def worker_reports_context(request):
@@ -246,13 +331,23 @@ def report_create(request):
         request.POST or None,
         initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
+    # Guardians are optional: a post without the formset (an older form) adds none.
+    guardians = GuardianFormSet(
+        request.POST if "guardian-TOTAL_FORMS" in request.POST else None, prefix="guardian"
+    )
     open_report = None
     # Asked for once the service says so; kept while the form is corrected.
     reason_needed = bool(form["open_reason"].value()) and not form.is_valid()
-    if request.method == "POST" and form.is_valid():
+    guardians_valid = not guardians.is_bound or guardians.is_valid()
+    if request.method == "POST" and form.is_valid() and guardians_valid:
         data = dict(form.cleaned_data)
         try:
-            report = report_services.report_registration(by=request.user, request=request, **data)
+            report = report_services.report_registration(
+                by=request.user,
+                request=request,
+                guardians=guardians_typed(guardians) if guardians.is_bound else [],
+                **data,
+            )
         except (report_services.ReportError, services.PersonError) as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             open_report = getattr(error, "open_report", None)
@@ -265,6 +360,7 @@ def report_create(request):
         "casework/report_form.html",
         {
             "form": form,
+            "guardians": guardians,
             "open_report": open_report,
             "reason_needed": reason_needed,
         },
@@ -300,34 +396,91 @@ def report_step(request, pk, step):
     report = _report_for_worker(request, pk)
     if step not in report_services.STEPS:
         raise Http404
-    form = ReportStepForm(
-        request.POST, step=step, prefix=step, close_reasons=report.close_reasons_allowed()
-    )
+    form = _step_form(request, report, step, request.POST)
     if form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k not in ("at", "expected_state")}
         try:
             report_services.report_take_step(
                 report=report,
                 step=step,
                 by=request.user,
                 request=request,
-                at=form.cleaned_data["at"],
-                expected_state=form.cleaned_data["expected_state"],
-                **values,
+                **_step_values(step, form.cleaned_data),
             )
         except (TransitionNotAllowed, ConcurrentTransition):
             report = report_selectors.report_get_for_user(user=request.user, pk=pk)
-            form.add_error(None, _conflict_message(report))
-            return _render_detail(request, report, step_forms={step: form}, status=409)
+            return _step_conflict(request, report, step, form)
         except report_services.ReportError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Saved: %(step)s.") % {"step": STEP_TITLES[step]})
+            messages.success(request, STEP_DONE[step])
             return redirect("casework:report-detail", pk=report.pk)
     if step not in _available_steps(report, request.user):
-        form.add_error(None, _conflict_message(report))
-        return _render_detail(request, report, step_forms={step: form}, status=409)
+        return _step_conflict(request, report, step, form)
     return _render_detail(request, report, step_forms={step: form}, status=400)
+
+
+def _step_values(step, cleaned):
+    """What the service takes from the step form's answers."""
+    values = {
+        "at": cleaned["at"],
+        "expected_state": cleaned["expected_state"],
+        **{name: cleaned.get(name) for name in report_services.STEPS[step]},
+    }
+    if step == "record_first_contact":
+        values.update(
+            contact=cleaned.get("contact") or None,
+            contact_kind=cleaned.get("contact_kind", ""),
+            participants=cleaned.get("participants", ""),
+        )
+    return values
+
+
+def _step_conflict(request, report, step, form):
+    """409: someone moved the report meanwhile. The user's answers are shown in
+    words; where the step can still be taken, they are back in its form,
+    against the report as it is now, to be sent again after a look."""
+    answers = answers_in_words(form)
+    if step in _available_steps(report, request.user):
+        data = form.data.copy()
+        data[form.add_prefix("expected_state")] = report.state
+        form = _step_form(request, report, step, data)
+        form.is_valid()
+    return _render_detail(
+        request,
+        report,
+        step_forms={step: form},
+        conflict=(step, answers, _conflict_message(report)),
+        status=409,
+    )
+
+
+def answers_in_words(form):
+    """(label, answer) for each visible field as the user filled it in: choices
+    by their label, yes/no in words, times in the local format; never raw codes."""
+    answers = []
+    for field in form.visible_fields():
+        value = field.value()
+        choices = dict(getattr(field.field, "choices", ()) or ())
+        if isinstance(field.field, forms.BooleanField):
+            text = _("Yes") if field.field.to_python(value) else _("No")
+        elif isinstance(value, (list, tuple)):
+            text = ", ".join(str(choices.get(item, item)) for item in value)
+        elif choices:
+            text = str(choices.get(value, "")) if value not in (None, "") else ""
+        elif isinstance(field.field, forms.DateTimeField):
+            text = _local_time_text(field.field, value)
+        else:
+            text = str(value or "")
+        answers.append((field.label, text or "\u2013"))
+    return answers
+
+
+def _local_time_text(field, value):
+    try:
+        moment = field.clean(value)
+    except forms.ValidationError:
+        return str(value or "")
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @verified
@@ -430,11 +583,17 @@ def journal_edit(request, pk, entry_pk):
 
 
 @verified
-@require_POST
+@require_http_methods(["GET", "POST"])
 @erased_aware
 def journal_sign(request, pk, entry_pk):
+    """GET asks to confirm (signing cannot be undone); POST signs."""
     report = _report_for_worker(request, pk)
     entry = _journal_entry(report, entry_pk)
+    if request.method == "GET":
+        if entry.is_signed or entry.created_by_id != request.user.pk:
+            return redirect("casework:report-detail", pk=report.pk)
+        report_services.journal_entry_record_view(entry=entry, by=request.user, request=request)
+        return render(request, "casework/journal_sign.html", {"report": report, "entry": entry})
     try:
         report_services.journal_entry_sign(entry=entry, by=request.user, request=request)
     except (TransitionNotAllowed, ConcurrentTransition):

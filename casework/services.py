@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,12 +64,8 @@ def _set_identity_number(person, raw):
         return
     number = parse_identity_number(raw)
     index = identity_number_index(number.digits12)
-    duplicate = Person.objects.filter(identity_number_index=index).exclude(pk=person.pk)
-    if duplicate.exists():
-        raise PersonError(
-            _("A person with this identity number is already registered. Search for them."),
-            field="identity_number",
-        )
+    if identity_number_taken(index, person):
+        raise _already_registered()
     person.identity_number = number.digits12
     person.identity_number_index = index
     if person.date_of_birth is None:
@@ -78,6 +74,30 @@ def _set_identity_number(person, raw):
         raise PersonError(
             _("The date of birth does not match the identity number."), field="date_of_birth"
         )
+
+
+def identity_number_taken(index, person):
+    return Person.objects.filter(identity_number_index=index).exclude(pk=person.pk).exists()
+
+
+def _already_registered():
+    return PersonError(
+        _("A person with this identity number is already registered. Search for them."),
+        field="identity_number",
+    )
+
+
+def _save_person(person):
+    """Save; a number registered by someone else since the check (the unique
+    blind index) is the same form error as one found by the check."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        index = person.identity_number_index
+        if index and Person.objects.filter(identity_number_index=index).exists():
+            raise _already_registered() from None
+        raise
 
 
 def person_register(*, by, request=None, identity_number="", **values):
@@ -99,7 +119,7 @@ def person_register(*, by, request=None, identity_number="", **values):
             person.guardians = []
         _set_identity_number(person, identity_number)
         person._history_user = by
-        person.save()
+        _save_person(person)
         person.refresh_name_tokens()
         access_event_record(
             action="create",
@@ -142,7 +162,7 @@ def person_update(*, person, by, request=None, seen_version=None, identity_numbe
         if not changed:
             return []
         locked._history_user = by
-        locked.save()
+        _save_person(locked)
         if {"given_names", "family_name"} & set(changed):
             locked.refresh_name_tokens()
         access_event_record(

@@ -8,9 +8,15 @@ from accounts.access import roles_required, verified
 from accounts.integrity import integrity_page
 from accounts.roles import Role
 from audit.models import Reason
-from casework import policy, selectors, services
+from casework import policy, report_selectors, selectors, services
 from casework.denials import erased_aware, load_or_refuse
-from casework.forms import GuardianFormSet, OpenWithReasonForm, PersonForm, PersonSearchForm
+from casework.forms import (
+    GuardianFormSet,
+    OpenWithReasonForm,
+    PersonForm,
+    PersonSearchForm,
+    guardians_typed,
+)
 from casework.policy import PersonAccess
 from vault.integrity import unverifiable_fields
 
@@ -83,11 +89,7 @@ def _person_values(form, guardian_formset):
             "protected_identity",
         )
     }
-    values["guardians"] = [
-        {key: value for key, value in guardian.cleaned_data.items() if value}
-        for guardian in guardian_formset
-        if guardian.cleaned_data
-    ]
+    values["guardians"] = guardians_typed(guardian_formset)
     return values
 
 
@@ -145,6 +147,10 @@ def person_detail(request, pk):
     if access is PersonAccess.NEEDS_REASON:
         return redirect("casework:person-open", pk=person.pk)
     services.person_record_view(person=person, by=request.user, request=request, access=access)
+    # Those the user may open, linked; newest first, capped in SQL.
+    reports, more_reports = report_selectors.reports_of_person_for_user(
+        user=request.user, person=person
+    )
     return render(
         request,
         "casework/person_detail.html",
@@ -153,6 +159,8 @@ def person_detail(request, pk):
             "opened_with_reason": access is PersonAccess.WITH_REASON,
             "history": _history_entries(person),
             "can_edit": access is PersonAccess.ASSIGNED,
+            "reports": reports,
+            "more_reports": more_reports,
         },
     )
 

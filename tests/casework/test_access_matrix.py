@@ -1,7 +1,7 @@
 """Who reaches what in casework: every URL of casework/urls.py, per role and object.
 
-The expected answers are a literal table, read from DESIGN.md ("Who uses it",
-"Security design") and the rules at the top of casework/policy.py; nothing
+The expected answers are a literal table, read from docs/design.md ("Users and what
+each may see", "Security design") and the rules at the top of casework/policy.py; nothing
 here is computed from the policy. The views are driven through the test
 client, signed in as each user; then the policy functions are asked the same
 questions directly.

@@ -126,12 +126,21 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
     # 3. The protection assessment (no need), at the time the form suggests.
     protection = step_section(page, "Record the protection assessment")
     protection.get_by_label(swedish("No"), exact=True).check()
-    protection.get_by_role("button", name=swedish("Save"), exact=True).click()
+    protection.get_by_role(
+        "button", name=swedish("Save the protection assessment"), exact=True
+    ).click()
     expect(lead).to_contain_text(swedish("Protection assessed"))
 
     # The first contact, at the suggested time: the reaction time is shown.
+    # It was a meeting with the child, ticked by name.
     first_contact = step_section(page, "Record the first contact")
-    first_contact.get_by_role("button", name=swedish("Save"), exact=True).click()
+    first_contact.get_by_label(swedish("How did you meet?"), exact=True).select_option(
+        label=swedish("Meeting")
+    )
+    first_contact.get_by_role("group", name=swedish("Whom did you meet?")).get_by_label(
+        f"{CHILD_GIVEN_NAMES} {CHILD_FAMILY_NAME}"
+    ).check()
+    first_contact.get_by_role("button", name=swedish("Save the first contact"), exact=True).click()
     expect(lead).to_contain_text(swedish("First contact made"))
     reaction_time = page.locator("#reaction-time")
     expect(reaction_time).to_be_visible()
@@ -146,9 +155,15 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
     new_note.get_by_role("button", name=swedish("Save as draft"), exact=True).click()
     note = page.get_by_role("listitem").filter(has_text=NOTE_TEXT)
     expect(note).to_have_count(1)
-    sign_button = note.get_by_role("button", name=swedish("Sign"), exact=True)
-    sign_button.click()
-    expect(sign_button).to_have_count(0)
+    sign_link = note.get_by_role("link", name=swedish("Sign"), exact=True)
+    sign_link.click()
+    # Signing cannot be undone: a page asks first, showing the note.
+    expect(page.get_by_role("heading", level=1)).to_have_text(swedish("Sign the note"))
+    expect(page.locator(".note")).to_contain_text(NOTE_TEXT)
+    page.get_by_role("button", name=swedish("Sign"), exact=True).click()
+    expect(page).to_have_url(detail_url)
+    note = page.get_by_role("listitem").filter(has_text=NOTE_TEXT)
+    expect(note.get_by_role("link", name=swedish("Sign"), exact=True)).to_have_count(0)
     expect(
         note.get_by_role("link", name=swedish("Write a correction"), exact=True)
     ).to_be_visible()
@@ -161,7 +176,7 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
         "contact is recorded",
     ).to_be_visible()
     assessment.get_by_label(swedish("No investigation"), exact=True).check()
-    assessment.get_by_role("button", name=swedish("Save"), exact=True).click()
+    assessment.get_by_role("button", name=swedish("Save the decision"), exact=True).click()
     expect(lead).to_contain_text(swedish("Initial assessment made"))
 
     # 6. The unit manager sees the report in the unit's list, without the name.

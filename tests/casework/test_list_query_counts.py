@@ -91,6 +91,39 @@ def test_a_list_page_costs_the_same_at_10_and_at_200_open_reports(
     assert at_10 == at_200
 
 
+@pytest.mark.parametrize("url_name", ["accounts:start", "casework:report-list"])
+def test_the_worker_lists_with_names_cost_the_same_at_1_and_at_a_full_page(
+    client, worker, settings, url_name
+):
+    """Names, ages and police references come with the page's one query (the persons'
+    and the reports' data keys joined); the read is logged in one INSERT.
+
+    At the page size in settings (25): SQLite caps bind variables, so Django would
+    split a batch of events much longer than that into two INSERTs.
+    """
+    from audit.models import AccessEvent
+
+    url = reverse(url_name)
+    sign_in(client, worker)
+
+    def page_with_names():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured), response.content.decode().count(">Alva Ek</a>")
+
+    open_reports(worker, 1)
+    client.get(url)  # warm caches (content types, permissions)
+    at_1, named = page_with_names()
+    assert named == 1
+    open_reports(worker, settings.REPORTS_PER_PAGE + 5)
+    at_full_page, named = page_with_names()
+    assert named == settings.REPORTS_PER_PAGE
+    assert at_full_page == at_1
+    latest = AccessEvent.objects.filter(detail="report_list", actor=worker).order_by("-id")
+    assert len({event.person_ref for event in latest[: settings.REPORTS_PER_PAGE]}) == named
+
+
 def test_the_counts_cover_every_open_report_not_only_the_page(client, worker, settings):
     settings.REPORTS_PER_PAGE = 5
     open_reports(worker, 30)

@@ -102,7 +102,7 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
             case=report, by=worker, text=fake.paragraph(), corrects=note
         )
         secrets |= {reference, summary, participants, note.text, correction.text}
-    for _index, _hours, _offence, _steps, demo_note in DEMO_REPORTS:
+    for _index, _hours, _offence, _steps, demo_note, _worker in DEMO_REPORTS:
         if demo_note:
             secrets.add(demo_note)
 

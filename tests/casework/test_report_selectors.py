@@ -287,9 +287,12 @@ def entries(report):
 
 
 def test_the_timeline_puts_steps_contacts_and_notes_in_time_order(worker, unit_mate, manager):
-    report = register(worker, received_at=timezone.now())
-    report = take(report, "assess_protection", worker, None, protection_needed=False)
-    between = timezone.now()
+    now = timezone.now()
+    report = register(worker, received_at=now - timedelta(hours=1))
+    report = take(
+        report, "assess_protection", worker, now - timedelta(minutes=50), protection_needed=False
+    )
+    between = now - timedelta(minutes=30)
     note = journal_entry_write(case=report, by=worker, text="Ringde mamma, inget svar.")
     journal_entry_sign(entry=note, by=worker)
     # Recorded after the note, but it happened before it.

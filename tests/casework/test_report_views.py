@@ -212,7 +212,7 @@ def test_a_step_saves_and_shows_in_the_timeline(client, worker, report):
     report.refresh_from_db()
     assert report.state == ReportState.PROTECTION_ASSESSED
     assert report.protection_needed is True
-    url, data = step(report, "record_first_contact")
+    url, data = step(report, "record_first_contact", contact_kind="home_visit", met="child")
     client.post(url, data)
     report.refresh_from_db()
     assert report.reaction_time is not None
