@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# The server shows our own 404 and 500 pages rather than Django's technical
+# ones (DEBUG_ERROR_PAGES, config/settings.py); seed_demo needs DEBUG itself.
 demo: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) DEBUG_ERROR_PAGES=0 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run --no-input

@@ -1,25 +1,51 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.models import District, Unit, User
+from accounts.roles import role_label
+
+
+class RoleListFilter(admin.RelatedFieldListFilter):
+    """The groups filter, with role groups named in the user's language
+    rather than by their stored names ("social_worker")."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        return [(pk, role_label(name)) for pk, name in choices]
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "first_name", "last_name", "unit", "is_active", "locked_until")
-    list_filter = ("is_active", "groups", "unit")
+    list_display = ("username", "first_name", "last_name", "unit", "is_active", "locked")
+    list_filter = ("is_active", ("groups", RoleListFilter), "unit")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email")}),
         (_("Work"), {"fields": ("unit", "groups", "is_active", "is_staff")}),
-        (_("Sign-in"), {"fields": ("last_login", "date_joined", "locked_until")}),
+        (_("Sign-in"), {"fields": ("last_login", "date_joined", "locked")}),
     )
-    readonly_fields = ("last_login", "date_joined", "locked_until")
+    readonly_fields = ("last_login", "date_joined", "locked")
     actions = ["reset_second_factor", "unlock"]
+
+    # A method so that the label is translated: the model field has no
+    # verbose name, and giving it one would need a migration of its own.
+    @admin.display(description=_("Locked until"), ordering="locked_until")
+    def locked(self, obj):
+        # Formatted here: the read-only field would show the raw datetime.
+        return display_for_value(obj.locked_until, self.get_empty_value_display())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            formfield.label_from_instance = lambda group: role_label(group.name)
+        return formfield
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -104,6 +130,18 @@ class UnitAdmin(admin.ModelAdmin):
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ("name", "is_active")
     search_fields = ("name",)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    list_display = ("name", "role")
+
+    @admin.display(description=_("Role"))
+    def role(self, obj):
+        return role_label(obj.name)
 
 
 # django-otp's TOTP admin shows seeds; our devices are managed through the

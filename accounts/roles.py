@@ -1,4 +1,4 @@
-"""The five roles of DESIGN.md, as Django groups with named permissions.
+"""The five roles of docs/design.md, as Django groups with named permissions.
 
 Groups are created by data migrations; this module is what code and tests
 read. Each later programme adds its permissions in its own migration and
@@ -15,6 +15,15 @@ class Role(models.TextChoices):
     UNIT_MANAGER = "unit_manager", _("Unit manager")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+def role_label(group_name):
+    """The role's name in the user's language for a role group; any other
+    group keeps its own name."""
+    try:
+        return Role(group_name).label
+    except ValueError:
+        return group_name
 
 
 # Roles that reach persons or case content: granting one is flagged for the

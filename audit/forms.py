@@ -18,18 +18,24 @@ def _date_input():
 class AccessEventSearchForm(forms.Form):
     """The auditor's search. Dates are whole days in the local time zone (Europe/Stockholm).
 
-    A person is searched by identity number only in a POST (the number must
-    not reach a URL, the browser history or a proxy's log); the result page
-    carries the person's pseudonymous ``person`` ref instead. Without a
-    ``person_lookup`` (AUDIT_PERSON_LOOKUP unset) the number field is absent.
+    A person is searched by identity number only in a POST (``posted``; the
+    number must not reach a URL, the browser history or a proxy's log); the
+    result page carries the person's pseudonymous ``person`` ref instead and
+    shows it, with a link to the same search without it. A posted search
+    names its person by identity number only: posted with the number empty,
+    it is a search about everyone. Without a ``person_lookup``
+    (AUDIT_PERSON_LOOKUP unset) the number field is absent.
     """
 
     username = forms.CharField(label=_("Username"), max_length=150, required=False)
     identity_number = forms.CharField(
-        label=_("Personal identity number"),
+        label=_("Person (personal identity number)"),
         max_length=20,
         required=False,
-        help_text=_("Personnummer or samordningsnummer. Finds the events about that person."),
+        help_text=_(
+            "Personnummer or samordningsnummer. Shows only the events about that person; "
+            "leave it empty to search the events about everyone."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     person = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -40,12 +46,13 @@ class AccessEventSearchForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, data=None, *, person_lookup=None, identity_number_allowed=False):
-        if data is not None and not identity_number_allowed:
+    def __init__(self, data=None, *, person_lookup=None, posted=False):
+        if data is not None and not posted:
             data = data.copy()
             data.pop("identity_number", None)
         super().__init__(data)
         self.person_lookup = person_lookup
+        self.posted = posted
         self.person_ref = None
         self.person_not_found = False
         if person_lookup is None:
@@ -84,7 +91,10 @@ class AccessEventSearchForm(forms.Form):
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
             self.add_error("date_to", _("The to date must be on or after the from date."))
-        if self.person_ref is None and not cleaned.get("identity_number"):
+        # A posted ``person`` (a page from before the filter was shown, or
+        # one made by hand) is checked but never used: an emptied number
+        # field must not leave a filter the auditor no longer sees.
+        if not self.posted:
             self.person_ref = cleaned.get("person")
         return cleaned
 
@@ -107,13 +117,16 @@ class AccessEventSearchForm(forms.Form):
             "flagged": True if data.get("flagged") else None,
         }
 
-    def query_string(self):
-        """The valid search as a query string, identity number replaced by the person ref."""
+    def query_string(self, *, with_person=True):
+        """The valid search as a query string, identity number replaced by the person ref.
+
+        ``with_person=False``: the same search about everyone.
+        """
         data = self.cleaned_data
         query = QueryDict(mutable=True)
         if data.get("username"):
             query["username"] = data["username"]
-        if self.person_ref is not None:
+        if with_person and self.person_ref is not None:
             query["person"] = str(self.person_ref)
         for name in ("date_from", "date_to"):
             if data.get(name):

@@ -66,17 +66,28 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", False)
+# DEBUG=1 is development mode: throwaway keys in var/, plain-HTTP cookies,
+# local host names, static files from the source tree. Django's DEBUG
+# follows it, except with DEBUG_ERROR_PAGES=0 (`make demo` sets it): Django
+# then runs with DEBUG off and renders our own 404.html and 500.html, as in
+# production, while the rest stays in development mode. Django picks its
+# technical error pages on settings.DEBUG alone, for an unknown URL as well
+# as for an exception in a view, so this one switch covers both without
+# replacing Django's handlers. DEBUG_ERROR_PAGES never turns DEBUG on.
+DEVELOPMENT = envbool("DEBUG", False)
+DEBUG = DEVELOPMENT and envbool("DEBUG_ERROR_PAGES", True)
 
 # Development gets a throwaway key so a first run needs no set-up; production
 # must bring its own.
-SECRET_KEY = envsecret("SECRET_KEY", "dev-only-insecure-secret-key-do-not-use" if DEBUG else None)
+SECRET_KEY = envsecret(
+    "SECRET_KEY", "dev-only-insecure-secret-key-do-not-use" if DEVELOPMENT else None
+)
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 
 
 def development_keys():
     """Keys for a development machine, made once and kept in var/ so the demo
-    database stays readable between runs. Never used with DEBUG off."""
+    database stays readable between runs. Never used outside development."""
     import json
     import secrets
 
@@ -102,7 +113,7 @@ def development_keys():
 # BLIND_INDEX_KEY: a separate 32-byte key for look-up hashes.
 # Each key falls back to the development file on its own, so setting one
 # of them in development does not leave the other missing.
-_dev_keys = development_keys() if DEBUG else {}
+_dev_keys = development_keys() if DEVELOPMENT else {}
 MASTER_KEYS = envsecret("MASTER_KEYS", _dev_keys.get("MASTER_KEYS"))
 BLIND_INDEX_KEY = envsecret("BLIND_INDEX_KEY", _dev_keys.get("BLIND_INDEX_KEY"))
 # AUDIT_KEYS: "1:<base64 32 bytes>,2:<...>", the access log's HMAC keys; the
@@ -110,9 +121,9 @@ BLIND_INDEX_KEY = envsecret("BLIND_INDEX_KEY", _dev_keys.get("BLIND_INDEX_KEY"))
 # (audit/keys.py). Never in the database or its backups.
 AUDIT_KEYS = envsecret("AUDIT_KEYS", _dev_keys.get("AUDIT_KEYS"))
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000" if DEBUG else "")
+SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000" if DEVELOPMENT else "")
 if not SITE_ROOT:
     raise ImproperlyConfigured(
         "SITE_ROOT is not set: the site's address, e.g. https://trygg.example.se "
@@ -227,7 +238,8 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Trygg")
 # the relying party is the first origin's host name, which browsers require
 # to be a name, not an IP address (so the demo's is http://localhost:8000).
 PASSKEY_ORIGINS = envlist(
-    "PASSKEY_ORIGINS", ["http://localhost:8000"] if DEBUG else [SITE_ROOT] if SITE_ROOT else []
+    "PASSKEY_ORIGINS",
+    ["http://localhost:8000"] if DEVELOPMENT else [SITE_ROOT] if SITE_ROOT else [],
 )
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_ALLOWED_ORIGINS = PASSKEY_ORIGINS
@@ -262,7 +274,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-SECURE = not DEBUG
+SECURE = not DEVELOPMENT
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 LANGUAGE_COOKIE_SECURE = SECURE
@@ -317,16 +329,18 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Whitenoise serves from the finders in development and from STATIC_ROOT
 # (filled by collectstatic) in production.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
-if DEBUG:
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
+if DEVELOPMENT:
+    # Whitenoise would otherwise let browsers keep files for a minute with DEBUG off.
+    WHITENOISE_MAX_AGE = 0
     STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -362,7 +376,7 @@ AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR", "")
 # Lets Django's test flush empty the append-only access log. Never in
 # production: the database triggers then refuse every UPDATE and DELETE.
 AUDIT_ALLOW_MAINTENANCE = envbool("AUDIT_ALLOW_MAINTENANCE", False)
-if AUDIT_ALLOW_MAINTENANCE and not DEBUG:
+if AUDIT_ALLOW_MAINTENANCE and not DEVELOPMENT:
     raise ImproperlyConfigured(
         "AUDIT_ALLOW_MAINTENANCE is for the test suite only and needs DEBUG; "
         "unset it in production."

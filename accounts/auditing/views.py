@@ -13,6 +13,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,6 +28,9 @@ PAGE_SIZE = 50
 LOG_OBJECT = "audit.accessevent"
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel with Swedish settings splits a CSV file on ";": "," is the decimal
+# separator there.
+CSV_DELIMITER = ";"
 
 
 def _person_lookup():
@@ -51,8 +55,10 @@ def _role_labels(page):
         ]
 
 
-def _render_list(request, form, *, page=None, no_match=False, query=""):
+def _render_list(request, form, *, page=None, no_match=False):
     _role_labels(page)
+    # Only a valid search has a query string and a person filter to show.
+    searched = page is not None
     return render(
         request,
         "audit/event_list.html",
@@ -60,7 +66,9 @@ def _render_list(request, form, *, page=None, no_match=False, query=""):
             "form": form,
             "page": page,
             "no_match": no_match,
-            "query": query,
+            "query": form.query_string() if searched else "",
+            "person_ref": form.person_ref if searched else None,
+            "query_without_person": form.query_string(with_person=False) if searched else "",
             "can_export": request.user.has_perm("audit.export_accessevent"),
         },
     )
@@ -73,9 +81,7 @@ def event_list(request):
     if request.method == "POST":
         # The search is posted so that an identity number never sits in a
         # URL; the result page is a GET that names the person by ref only.
-        form = AccessEventSearchForm(
-            request.POST, person_lookup=_person_lookup(), identity_number_allowed=True
-        )
+        form = AccessEventSearchForm(request.POST, person_lookup=_person_lookup(), posted=True)
         if not form.is_valid():
             return _render_list(request, form)
         if form.person_not_found:
@@ -94,7 +100,7 @@ def event_list(request):
         return _render_list(request, form)
     events = access_events_search(**form.search_filters())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render_list(request, form, page=page, query=form.query_string())
+    return _render_list(request, form, page=page)
 
 
 class _Echo:
@@ -110,7 +116,8 @@ def _cell(value):
 
 
 def _csv_lines(events):
-    writer = csv.writer(_Echo())
+    # Values holding ";", a quote or a line break are quoted (csv.QUOTE_MINIMAL).
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
     # A byte-order mark, so spreadsheet programs read å, ä and ö right.
     yield "\ufeff"
     yield writer.writerow(
@@ -162,6 +169,24 @@ def _csv_lines(events):
         )
 
 
+def _export_filename(form):
+    """Names the searched person (by ref) and days, so exports of different searches
+    do not overwrite each other, and ends with when it was made, in Swedish time.
+
+    access-log-person-0b4c8f5e-2026-06-01-to-2026-06-30-20260701-1205.csv
+    """
+    data = form.cleaned_data
+    parts = ["access-log"]
+    if form.person_ref is not None:
+        parts.append(f"person-{str(form.person_ref)[:8]}")
+    if data.get("date_from") or data.get("date_to"):
+        first = data["date_from"].isoformat() if data.get("date_from") else "start"
+        last = data["date_to"].isoformat() if data.get("date_to") else "now"
+        parts.append(f"{first}-to-{last}")
+    parts.append(timezone.localtime().strftime("%Y%m%d-%H%M"))
+    return "-".join(parts) + ".csv"
+
+
 @roles_required(Role.AUDITOR)
 @require_GET
 def event_export(request):
@@ -178,6 +203,7 @@ def event_export(request):
         person_ref=form.person_ref,
     )
     response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_export_filename(form)
+    )
     return response

@@ -7,7 +7,7 @@ from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
-# DESIGN.md, "Who uses it", as it stands with the models that exist so far:
+# docs/design.md, "Users and what each may see", as it stands with the models that exist so far:
 # nobody but the administrator manages users and groups; the auditor and
 # the administrator get nothing that could lead to case content.
 EXPECTED = {

@@ -230,7 +230,7 @@ def test_the_export_holds_the_matching_rows_and_is_itself_logged(client, auditor
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="access-log-')
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    table = list(csv.DictReader(io.StringIO(text)))
+    table = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(table) == 2
     assert {row["actor_username"] for row in table} == {"colleague"}
     assert {row["reason"] for row in table} == {"colleague_absent", ""}
