@@ -19,7 +19,14 @@ from tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db
 
-SERIALS = itertools.count(100)
+SERIALS = itertools.count()
+
+
+def unique_identity_number():
+    """A new number each call: serials run 100-999, then the next birth day."""
+    n = next(SERIALS)
+    born = datetime.date(2014, 1, 1) + datetime.timedelta(days=n // 900)
+    return identity_number(born, 100 + n % 900)
 
 
 def open_reports(by, count):
@@ -28,7 +35,7 @@ def open_reports(by, count):
     for n in range(count):
         child = person_register(
             by=by,
-            identity_number=identity_number(datetime.date(2014, 1, 1), next(SERIALS)),
+            identity_number=unique_identity_number(),
             given_names="Alva",
             family_name="Ek",
         )
