@@ -40,9 +40,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT  # noqa: E402
 from accounts.models import District, Unit, User  # noqa: E402
 from audit.services import access_event_record  # noqa: E402
-from casework.demo import identity_number  # noqa: E402
-from casework.report_services import contact_record, journal_entry_write, report_register  # noqa: E402
-from casework.services import person_register  # noqa: E402
+from casework.journal.services import contact_record, journal_entry_write  # noqa: E402
+from casework.persons.demo import identity_number  # noqa: E402
+from casework.persons.services import person_register  # noqa: E402
+from casework.reports.services import report_register  # noqa: E402
 
 
 def signed_in(user):

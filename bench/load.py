@@ -97,9 +97,9 @@ def seed(options, plan_path):
 
     from accounts.models import District, Unit, User
     from accounts.services import backup_codes_replace
-    from casework.demo import identity_number
-    from casework.imports import reports_import
     from casework.models import Under15Report
+    from casework.persons.demo import identity_number
+    from casework.reports.imports import reports_import
     from vault.keycache import data_key_cache
 
     District.objects.create(name="Hjällbo")

@@ -26,11 +26,12 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.demo import demo_seed  # noqa: E402
 from accounts.models import District  # noqa: E402
-from casework.demo import identity_number  # noqa: E402
-from casework.report_selectors import reports_open_for_worker  # noqa: E402
-from casework.report_services import report_register  # noqa: E402
-from casework.selectors import persons_search_for_user  # noqa: E402
-from casework.services import PersonError, person_register  # noqa: E402
+from casework.errors import ApplicationError  # noqa: E402
+from casework.persons.demo import identity_number  # noqa: E402
+from casework.persons.selectors import persons_search_for_user  # noqa: E402
+from casework.persons.services import person_register  # noqa: E402
+from casework.reports.selectors import reports_open_for_worker  # noqa: E402
+from casework.reports.services import report_register  # noqa: E402
 
 
 def timed(label, function, repeat=5):
@@ -57,7 +58,7 @@ def main(count):
                 given_names=f"Bench{n % 97}",
                 family_name=f"Person{n}",
             )
-        except PersonError:  # the number exists from an earlier run
+        except ApplicationError:  # the number exists from an earlier run
             continue
         if n % 3 == 0:
             received = timezone.now() - datetime.timedelta(hours=n % 300)

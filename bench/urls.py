@@ -11,8 +11,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import verified
-from casework.identity_numbers import normalise_identity_number
 from casework.models import Contact, ContactKind, Person, Under15Report, identity_number_index
+from casework.persons.identity_numbers import normalise_identity_number
 
 ROWS = 25
 

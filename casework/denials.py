@@ -5,8 +5,8 @@ import functools
 from django.http import Http404
 from django.shortcuts import render
 
-from audit.services import access_event_record
-from casework.policy import Erased
+from casework.persons.access import Erased
+from casework.refusals import object_refusal_record
 
 
 def load_or_refuse(request, *, object_type, pk, load):
@@ -18,13 +18,8 @@ def load_or_refuse(request, *, object_type, pk, load):
     try:
         return load()
     except Http404:
-        access_event_record(
-            action="access_denied",
-            request=request,
-            actor=request.user,
-            object_type=object_type,
-            object_id=str(pk),
-            outcome="denied",
+        object_refusal_record(
+            by=request.user, request=request, object_type=object_type, object_id=pk
         )
         raise
 

@@ -1,31 +1,33 @@
 from django.urls import path
 
-from casework import report_views, views
+from casework.journal import views as journal_views
+from casework.persons import views as person_views
+from casework.reports import views as report_views
 
 app_name = "casework"
 
 urlpatterns = [
-    path("persons/", views.person_search, name="person-search"),
-    path("persons/new/", views.person_create, name="person-create"),
-    path("persons/<uuid:pk>/", views.person_detail, name="person-detail"),
-    path("persons/<uuid:pk>/open/", views.person_open, name="person-open"),
-    path("persons/<uuid:pk>/edit/", views.person_edit, name="person-edit"),
+    path("persons/", person_views.person_search, name="person-search"),
+    path("persons/new/", person_views.person_create, name="person-create"),
+    path("persons/<uuid:pk>/", person_views.person_detail, name="person-detail"),
+    path("persons/<uuid:pk>/open/", person_views.person_open, name="person-open"),
+    path("persons/<uuid:pk>/edit/", person_views.person_edit, name="person-edit"),
     path("reports/", report_views.report_list, name="report-list"),
     path("reports/unit/", report_views.unit_reports, name="unit-reports"),
     path("reports/new/", report_views.report_create, name="report-create"),
     path("reports/<uuid:pk>/", report_views.report_detail, name="report-detail"),
     path("reports/<uuid:pk>/assign/", report_views.report_assign, name="report-assign"),
     path("reports/<uuid:pk>/steps/<slug:step>/", report_views.report_step, name="report-step"),
-    path("reports/<uuid:pk>/contacts/new/", report_views.contact_create, name="contact-create"),
-    path("reports/<uuid:pk>/journal/new/", report_views.journal_create, name="journal-create"),
+    path("reports/<uuid:pk>/contacts/new/", journal_views.contact_create, name="contact-create"),
+    path("reports/<uuid:pk>/journal/new/", journal_views.journal_create, name="journal-create"),
     path(
         "reports/<uuid:pk>/journal/<uuid:entry_pk>/",
-        report_views.journal_edit,
+        journal_views.journal_edit,
         name="journal-edit",
     ),
     path(
         "reports/<uuid:pk>/journal/<uuid:entry_pk>/sign/",
-        report_views.journal_sign,
+        journal_views.journal_sign,
         name="journal-sign",
     ),
 ]

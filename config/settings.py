@@ -365,7 +365,7 @@ REPORTS_PER_PAGE = 25
 OPENED_WITH_REASON_MINUTES = envint("OPENED_WITH_REASON_MINUTES", 60, minimum=1)
 PERSON_SEARCH_LIMIT = 50
 # The auditor finds a person's events by identity number through casework's blind index.
-AUDIT_PERSON_LOOKUP = "casework.selectors.person_ref_for_identity_number"
+AUDIT_PERSON_LOOKUP = "casework.persons.selectors.person_ref_for_identity_number"
 
 # The access log spreads its writes over this many hash chains, so that
 # concurrent requests do not queue for one chain head (audit/services.py).
@@ -383,10 +383,20 @@ if AUDIT_ALLOW_MAINTENANCE and not DEVELOPMENT:
     )
 
 # Each returns a dict with "template" (and its context) or None, for the start page.
-START_PAGE_PANELS = ["casework.start.worker_panel", "casework.start.manager_panel"]
+START_PAGE_PANELS = [
+    "casework.reports.panels.worker_panel",
+    "casework.reports.panels.manager_panel",
+]
+# The same for a person's page: each programme shows the person's cases.
+PERSON_PAGE_PANELS = ["casework.reports.panels.person_reports_panel"]
+# Every programme's case model about a person (casework/persons/cases.py).
+CASEWORK_CASE_MODELS = ["casework.Under15Report"]
 
 # Each is a dotted path to a callable(stdout=...) that adds demo data.
-DEMO_SEEDERS = ["casework.demo.demo_persons_seed"]
+DEMO_SEEDERS = [
+    "casework.persons.demo.demo_persons_seed",
+    "casework.reports.demo.demo_reports_seed",
+]
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)

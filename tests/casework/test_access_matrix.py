@@ -25,10 +25,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.models import AccessEvent
 from casework import policy
+from casework.journal.services import journal_entry_write
 from casework.models import JournalEntry, Person, ReportState, Under15Report
+from casework.persons.services import person_erase, person_register
 from casework.policy import OPENED_WITH_REASON, PersonAccess, ReportAccess
-from casework.report_services import journal_entry_write, report_register
-from casework.services import person_erase, person_register
+from casework.reports.services import report_register
 from tests.conftest import sign_in
 from tests.factories import DistrictFactory, UserFactory
 

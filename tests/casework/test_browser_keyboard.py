@@ -28,8 +28,9 @@ from django.utils.translation import trans_real
 from playwright.sync_api import expect
 
 from accounts.demo import demo_seed
-from casework.demo import demo_persons_seed, identity_number
 from casework.models import AssessmentDecision, ContactKind, OffenceCategory
+from casework.persons.demo import demo_persons_seed, identity_number
+from casework.reports.demo import demo_reports_seed
 from tests.browser import assert_no_browser_problems
 from tests.conftest import swedish
 
@@ -109,6 +110,7 @@ def swedish_same_word(msgid):
 def seeded(transactional_db):
     users = {seeded.user.username: seeded for seeded in demo_seed()}
     demo_persons_seed()
+    demo_reports_seed()
     return users
 
 

@@ -23,7 +23,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.demo import demo_seed
-from casework.demo import demo_persons_seed, identity_number
+from casework.persons.demo import demo_persons_seed, identity_number
+from casework.reports.demo import demo_reports_seed
 from tests.browser import assert_no_browser_problems
 from tests.conftest import swedish
 
@@ -49,6 +50,7 @@ NOTE_TEXT = "Samtal med vårdnadshavare om händelsen. Tindra går i skolan som 
 def seeded(transactional_db):
     users = {seeded.user.username: seeded for seeded in demo_seed()}
     demo_persons_seed()
+    demo_reports_seed()
     return users
 
 

@@ -26,9 +26,10 @@ from django.utils.translation import trans_real
 from playwright.sync_api import expect
 
 from accounts.demo import demo_seed
-from casework.demo import DEMO_PERSONS, DEMO_REPORTS, demo_persons_seed, identity_number
 from casework.models import Under15Report
-from casework.selectors import person_find_by_identity_number
+from casework.persons.demo import DEMO_PERSONS, demo_persons_seed, identity_number
+from casework.persons.selectors import person_find_by_identity_number
+from casework.reports.demo import DEMO_REPORTS, demo_reports_seed
 from tests.browser import assert_no_browser_problems
 from tests.conftest import swedish
 
@@ -78,6 +79,7 @@ def swedish_pattern(msgid, **patterns):
 def seeded(transactional_db):
     users = {seeded.user.username: seeded for seeded in demo_seed()}
     demo_persons_seed()
+    demo_reports_seed()
     return users
 
 

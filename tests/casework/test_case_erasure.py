@@ -8,17 +8,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.demo import identity_number
+from casework.journal.services import contact_record, journal_entry_write
 from casework.models import Contact, JournalEntry, Person, Under15Report
-from casework.report_selectors import reports_for_user, reports_open_for_worker
-from casework.report_services import (
-    contact_record,
-    journal_entry_write,
-    report_assign,
-    report_erase,
-    report_register,
-)
-from casework.services import person_erase, person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_erase, person_register
+from casework.reports.selectors import reports_for_user, reports_open_for_worker
+from casework.reports.services import report_assign, report_erase, report_register
 from tests.conftest import sign_in
 from vault.models import DataKey, KeyDestroyed
 

@@ -7,9 +7,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from casework.journal.services import contact_record, journal_entry_write
 from casework.models import Contact, JournalEntry, Under15Report
-from casework.report_services import contact_record, journal_entry_write, report_register
-from casework.services import person_register
+from casework.persons.services import person_register
+from casework.reports.services import report_register
 from tests.factories import DistrictFactory
 from vault import crypto
 from vault.models import DataKey

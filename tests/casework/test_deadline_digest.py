@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from accounts.roles import Role
-from casework.emails import digest_for_worker
 from casework.models import CloseReason
-from casework.report_services import report_register, report_take_step
-from casework.services import person_register
+from casework.persons.services import person_register
+from casework.reports.emails import digest_for_worker
+from casework.reports.services import report_register, report_take_step
 from tests.factories import DistrictFactory, UserFactory
 
 SITE_ROOT = "https://trygg.example.se"

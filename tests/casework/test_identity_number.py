@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casework.identity_numbers import (
+from casework.persons.identity_numbers import (
     MESSAGES,
     IdentityNumber,
     luhn_check_digit,

@@ -11,17 +11,17 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.roles import Role
 from audit.models import AccessEvent
-from casework.demo import identity_number
-from casework.models import Contact, ContactKind, JournalEntry, JournalState
-from casework.report_services import (
-    ReportError,
+from casework.errors import ApplicationError
+from casework.journal.services import (
     contact_record,
     journal_entry_edit,
     journal_entry_sign,
     journal_entry_write,
-    report_register,
 )
-from casework.services import person_register
+from casework.models import Contact, ContactKind, JournalEntry, JournalState
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.services import report_register
 from tests.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_only_the_author_signs(request, worker, report, by):
 def test_a_signed_note_cannot_be_edited(worker, report):
     entry = journal_entry_write(case=report, by=worker, text=NOTE)
     journal_entry_sign(entry=entry, by=worker)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         journal_entry_edit(entry=entry, by=worker, text="Ändrad i efterhand.")
     assert error.value.message
     assert reload(entry).text == NOTE
@@ -167,7 +167,7 @@ def test_a_signed_note_cannot_be_edited_through_a_copy_loaded_before_signing(wor
     entry = journal_entry_write(case=report, by=worker, text=NOTE)
     draft_copy = reload(entry)
     journal_entry_sign(entry=entry, by=worker)
-    with pytest.raises(ReportError):
+    with pytest.raises(ApplicationError):
         journal_entry_edit(entry=draft_copy, by=worker, text="Ändrad i efterhand.")
     assert reload(entry).text == NOTE
 
@@ -220,7 +220,7 @@ def test_a_colleague_of_the_unit_may_correct_a_signed_note(worker, unit_mate, re
 
 def test_a_draft_is_edited_not_corrected(worker, report):
     draft = journal_entry_write(case=report, by=worker, text=NOTE)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         journal_entry_write(case=report, by=worker, text="Rättelse.", corrects=draft)
     assert error.value.message
     assert JournalEntry.objects.count() == 1
@@ -230,7 +230,7 @@ def test_a_correction_belongs_to_the_case_of_the_note_it_corrects(worker, report
     other_case = register(worker, serial=501)
     signed = journal_entry_write(case=other_case, by=worker, text=NOTE)
     signed = journal_entry_sign(entry=signed, by=worker)
-    with pytest.raises((PermissionDenied, ReportError)):
+    with pytest.raises((PermissionDenied, ApplicationError)):
         journal_entry_write(case=report, by=worker, text="Rättelse.", corrects=signed)
     assert JournalEntry.objects.count() == 1
 
@@ -240,7 +240,7 @@ def test_a_note_belongs_to_the_case_of_its_contact(worker, report):
     contact = contact_record(
         case=other_case, by=worker, occurred_at=timezone.now(), kind=ContactKind.PHONE
     )
-    with pytest.raises((PermissionDenied, ReportError)):
+    with pytest.raises((PermissionDenied, ApplicationError)):
         journal_entry_write(case=report, by=worker, text=NOTE, contact=contact)
     assert not JournalEntry.objects.exists()
 
@@ -276,7 +276,7 @@ def test_a_note_can_belong_to_a_contact(worker, report):
 
 
 def test_a_contact_in_the_future_is_refused(worker, report):
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         contact_record(
             case=report,
             by=worker,

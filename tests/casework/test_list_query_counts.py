@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.demo import identity_number
 from casework.models import Under15Report
-from casework.report_services import report_register
-from casework.services import person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.services import report_register
 from tests.conftest import sign_in
 from tests.factories import DistrictFactory
 
@@ -53,7 +53,7 @@ def open_reports(by, count):
 
 def contacts_and_notes(report, by, count):
     """``count`` contacts on ``report``, each with a journal note."""
-    from casework.report_services import contact_record, journal_entry_write
+    from casework.journal.services import contact_record, journal_entry_write
 
     for _ in range(count):
         contact = contact_record(

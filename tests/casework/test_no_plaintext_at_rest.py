@@ -16,16 +16,13 @@ from faker import Faker
 
 from accounts.demo import demo_seed
 from accounts.models import District
-from casework.demo import DEMO_PERSONS, DEMO_REPORTS, demo_persons_seed, identity_number
-from casework.identity_numbers import parse_identity_number
+from casework.journal.services import contact_record, journal_entry_sign, journal_entry_write
 from casework.models import Person
-from casework.report_services import (
-    contact_record,
-    journal_entry_sign,
-    journal_entry_write,
-    report_register,
-)
-from casework.services import person_erase, person_register, person_update
+from casework.persons.demo import DEMO_PERSONS, demo_persons_seed, identity_number
+from casework.persons.identity_numbers import parse_identity_number
+from casework.persons.services import person_erase, person_register, person_update
+from casework.reports.demo import DEMO_REPORTS, demo_reports_seed
+from casework.reports.services import report_register
 from tests.dump import database_dump
 
 
@@ -52,6 +49,7 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
     # districts) is not personal data of the persons; measured, not assumed.
     baseline = database_dump()
     demo_persons_seed()
+    demo_reports_seed()
 
     fake = Faker("sv_SE")
     fake.seed_instance(20261121)

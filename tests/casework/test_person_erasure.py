@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 
 from casework.models import Person, PersonNameToken
-from casework.selectors import person_find_by_identity_number
-from casework.services import person_erase
+from casework.persons.selectors import person_find_by_identity_number
+from casework.persons.services import person_erase
 from tests.factories import PersonFactory
 from vault.models import DataKey, KeyDestroyed
 
@@ -58,7 +58,7 @@ def test_no_trace_of_the_key_remains_in_the_database(worker):
 
 
 def test_the_erased_person_is_no_longer_found_by_identity_number(worker, rf):
-    from casework.services import person_register
+    from casework.persons.services import person_register
 
     person = person_register(
         by=worker,

@@ -1,13 +1,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from casework.errors import ApplicationError
 from casework.models import Person, PersonNameToken, name_tokens
-from casework.selectors import (
+from casework.persons.selectors import (
     person_find_by_identity_number,
     person_ref_for_identity_number,
     persons_search_for_user,
 )
-from casework.services import PersonError, person_register, person_update
+from casework.persons.services import person_register, person_update
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_an_invalid_number_says_why(worker):
 
 def test_a_duplicate_number_is_refused(worker):
     register(worker, identity_number=NUMBER)
-    with pytest.raises(PersonError) as error:
+    with pytest.raises(ApplicationError) as error:
         register(worker, identity_number="120304-2385")
     assert error.value.field == "identity_number"
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.models import AccessEvent
 from casework.models import Person
-from casework.services import person_register
+from casework.persons.services import person_register
 from tests.conftest import sign_in, swedish
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +231,7 @@ def test_an_edit_conflict_names_who_changed_and_keeps_the_input(client, worker, 
     form_page = client.get(edit_url).content.decode()
     seen = form_page.split('name="seen_version" value="')[1].split('"')[0]
 
-    from casework.services import person_update
+    from casework.persons.services import person_update
 
     person_update(person=person, by=other, family_name="Berglund")
 
@@ -254,7 +254,7 @@ def test_an_edit_conflict_names_who_changed_and_keeps_the_input(client, worker, 
 
 
 def test_the_file_shows_its_history(client, worker, person):
-    from casework.services import person_update
+    from casework.persons.services import person_update
 
     person_update(person=person, by=worker, address="Ny adress 1")
     sign_in(client, worker)

@@ -12,15 +12,12 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.models import AccessEvent
 from casework import policy
+from casework.errors import ChangedMeanwhile
+from casework.journal.services import contact_record, journal_entry_write
 from casework.models import Person
-from casework.report_selectors import report_timeline
-from casework.report_services import contact_record, journal_entry_write, report_register
-from casework.services import (
-    PersonChangedMeanwhile,
-    person_register,
-    person_update,
-    person_version,
-)
+from casework.persons.services import person_register, person_update, person_version
+from casework.reports.selectors import report_timeline
+from casework.reports.services import report_register
 from tests.conftest import sign_in
 from tests.factories import DistrictFactory, UserFactory
 
@@ -117,7 +114,7 @@ def test_a_stale_edit_is_refused_under_the_lock_and_names_who(worker, person, un
     other = UserFactory(username="olle", first_name="Olle", last_name="Berg", unit=unit)
     seen = person_version(person)
     person_update(person=person, by=other, seen_version=seen, family_name="Berglund")
-    with pytest.raises(PersonChangedMeanwhile) as refused:
+    with pytest.raises(ChangedMeanwhile) as refused:
         person_update(person=person, by=worker, seen_version=seen, family_name="Ek")
     assert "Olle Berg" in refused.value.message
     assert Person.objects.get(pk=person.pk).family_name == "Berglund"

@@ -5,8 +5,8 @@ import os
 import pytest
 from django.core.management import call_command
 
-from casework.selectors import person_find_by_identity_number, persons_search_for_user
-from casework.services import person_register
+from casework.persons.selectors import person_find_by_identity_number, persons_search_for_user
+from casework.persons.services import person_register
 
 pytestmark = pytest.mark.django_db
 

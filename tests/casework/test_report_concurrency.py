@@ -17,10 +17,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.roles import Role
 from audit.models import AccessEvent
-from casework.demo import identity_number
 from casework.models import CloseReason, ReportState, Under15Report
-from casework.report_services import report_register, report_take_step
-from casework.services import person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.services import report_register, report_take_step
 from tests.factories import DistrictFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

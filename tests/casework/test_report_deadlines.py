@@ -14,11 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from casework.deadlines import STEP_LABELS, add_local_days, add_local_months, report_deadline
-from casework.demo import identity_number
 from casework.models import AssessmentDecision, CloseReason, ReportState, Under15Report
-from casework.report_services import report_register, report_take_step
-from casework.services import person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.deadlines import (
+    STEP_LABELS,
+    add_local_days,
+    add_local_months,
+    report_deadline,
+)
+from casework.reports.services import report_register, report_take_step
 from tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db

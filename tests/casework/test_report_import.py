@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AccessEvent
-from casework.demo import identity_number
-from casework.imports import reports_import
 from casework.models import Person, PersonNameToken, Under15Report
+from casework.persons.demo import identity_number
+from casework.reports.imports import reports_import
 from tests.dump import database_dump
 from tests.factories import DistrictFactory
 

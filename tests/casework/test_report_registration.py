@@ -9,10 +9,10 @@ from django.utils import timezone
 from accounts.models import District
 from accounts.roles import Role
 from audit.models import AccessEvent
-from casework.demo import identity_number
 from casework.models import Person, Under15Report
-from casework.report_services import report_register
-from casework.services import person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.services import report_register
 from tests.conftest import sign_in, swedish
 from tests.factories import UserFactory
 

@@ -10,24 +10,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role
-from casework.demo import identity_number
+from casework.journal.services import contact_record, journal_entry_sign, journal_entry_write
 from casework.models import AssessmentDecision, ReportState, Under15Report
-from casework.report_selectors import (
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.selectors import (
     report_get_for_user,
     report_timeline,
     reports_for_user,
     reports_open_for_unit,
     reports_open_for_worker,
 )
-from casework.report_services import (
-    contact_record,
-    journal_entry_sign,
-    journal_entry_write,
-    report_assign,
-    report_register,
-    report_take_step,
-)
-from casework.services import person_register
+from casework.reports.services import report_assign, report_register, report_take_step
 from tests.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

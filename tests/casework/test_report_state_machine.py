@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.roles import Role
 from audit.models import AccessEvent
-from casework.demo import identity_number
+from casework.errors import ApplicationError
 from casework.models import (
     EARLY_CLOSE_REASONS,
     AssessmentDecision,
@@ -20,13 +20,9 @@ from casework.models import (
     ReportState,
     Under15Report,
 )
-from casework.report_services import (
-    ReportError,
-    report_assign,
-    report_register,
-    report_take_step,
-)
-from casework.services import person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.services import report_assign, report_register, report_take_step
 from tests.factories import DistrictFactory, UserFactory
 from vault.querysets import TrackedWriteRefused
 
@@ -315,7 +311,7 @@ def test_it_refuses_a_step_the_state_does_not_allow(worker, state, step):
 def test_it_refuses_a_missing_or_unknown_answer(worker, step, values, field):
     report = report_in(FROM_STATE[step], worker)
     before = stored(report)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         take(report, step, worker, timezone.now(), **values)
     assert error.value.field == field
     assert error.value.message
@@ -388,7 +384,7 @@ def test_it_refuses_a_reason_that_contradicts_the_assessment(worker, state, deci
 def test_it_refuses_an_unknown_step(worker):
     report = register(worker)
     before = stored(report)
-    with pytest.raises(ReportError):
+    with pytest.raises(ApplicationError):
         take(report, "reopen", worker, timezone.now())
     assert stored(report) == before
 
@@ -456,7 +452,7 @@ def test_the_manager_cannot_assign_outside_the_unit_or_to_a_non_worker(
 ):
     report = register(worker)
     before = stored(report)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         report_assign(report=report, to_user=request.getfixturevalue(to), by=manager)
     assert error.value.field == "assigned_to"
     assert stored(report) == before
@@ -504,7 +500,7 @@ def test_the_state_cannot_be_updated_in_bulk(worker):
 def test_it_refuses_a_step_in_the_future(worker):
     report = register(worker)
     before = stored(report)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         take(report, "assess_protection", worker, timezone.now() + timedelta(minutes=5))
     assert error.value.field == "at"
     assert error.value.message
@@ -514,7 +510,7 @@ def test_it_refuses_a_step_in_the_future(worker):
 def test_it_refuses_a_step_before_the_report_arrived(worker):
     report = register(worker)
     before = stored(report)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         take(
             report,
             "assess_protection",
@@ -530,7 +526,7 @@ def test_it_refuses_a_step_before_the_report_arrived(worker):
 def test_it_refuses_a_step_before_the_previous_one(worker):
     report = report_in(ReportState.PROTECTION_ASSESSED, worker)
     before = stored(report)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         take(
             report,
             "record_first_contact",
@@ -551,7 +547,7 @@ def test_a_step_takes_the_current_time_when_none_is_given(worker):
 
 def test_it_refuses_an_offence_in_the_future(worker):
     tomorrow = timezone.localdate() + timedelta(days=1)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         register(worker, received_at=timezone.now(), offence_date=tomorrow)
     assert error.value.field == "offence_date"
     assert error.value.message
@@ -559,7 +555,7 @@ def test_it_refuses_an_offence_in_the_future(worker):
 
 
 def test_it_refuses_a_report_received_in_the_future(worker):
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         register(worker, received_at=timezone.now() + timedelta(hours=1))
     assert error.value.field == "received_at"
     assert error.value.message
@@ -568,7 +564,7 @@ def test_it_refuses_a_report_received_in_the_future(worker):
 
 def test_it_refuses_a_report_received_before_the_offence(worker):
     received = timezone.now() - timedelta(days=5)
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         register(
             worker,
             received_at=received,
@@ -590,7 +586,7 @@ def test_it_accepts_a_report_received_on_the_day_of_the_offence(worker):
 def test_it_refuses_a_child_who_had_turned_15(worker):
     offence = datetime.date(2026, 6, 10)
     child = person(worker, born=datetime.date(2011, 6, 9))  # 15 years and a day
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         register(worker, child=child, offence_date=offence)
     assert error.value.field == "offence_date"
     assert "15" in error.value.message
@@ -599,7 +595,7 @@ def test_it_refuses_a_child_who_had_turned_15(worker):
 
 def test_it_refuses_a_child_on_their_15th_birthday(worker):
     child = person(worker, born=datetime.date(2011, 6, 10))
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         register(worker, child=child, offence_date=datetime.date(2026, 6, 10))
     assert error.value.field == "offence_date"
 
@@ -612,7 +608,7 @@ def test_it_accepts_a_child_the_day_before_their_15th_birthday(worker):
 
 def test_it_needs_a_date_of_birth_to_check_the_age(worker):
     child = person_register(by=worker, given_names="Alva", family_name="Ek")
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(ApplicationError) as error:
         register(worker, child=child)
     assert error.value.field == "identity_number"
     assert not Under15Report.objects.exists()

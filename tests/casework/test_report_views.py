@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.models import District
 from audit.models import AccessEvent
-from casework.demo import identity_number
 from casework.models import JournalEntry, ReportState, Under15Report
-from casework.report_services import report_register, report_take_step
-from casework.services import person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.services import report_register, report_take_step
 from tests.conftest import sign_in, swedish
 
 pytestmark = pytest.mark.django_db
@@ -371,7 +371,7 @@ def test_the_page_offers_exactly_the_next_steps(
 
 def test_a_reassignment_shows_in_the_timeline(client, worker, manager, report, unit):
     from accounts.roles import Role
-    from casework.report_services import report_assign
+    from casework.reports.services import report_assign
     from tests.factories import UserFactory
 
     other = UserFactory(

@@ -13,16 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import District
-from casework.demo import identity_number
+from casework.errors import ApplicationError
+from casework.journal.services import contact_record, journal_entry_sign, journal_entry_write
 from casework.models import Contact, JournalEntry, ReportState, Under15Report
-from casework.report_services import (
-    contact_record,
-    journal_entry_sign,
-    journal_entry_write,
-    report_register,
-    report_take_step,
-)
-from casework.services import PersonError, person_register
+from casework.persons.demo import identity_number
+from casework.persons.services import person_register
+from casework.reports.services import report_register, report_take_step
 from tests.conftest import sign_in, swedish
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +133,10 @@ def test_a_number_registered_meanwhile_is_the_same_form_error(worker, monkeypatc
     """Two workers register the same number at once: the check passes for both,
     the unique blind index stops the second, and it is told as a form error."""
     person_register(by=worker, identity_number=NUMBER, given_names="Åsa", family_name="L")
-    monkeypatch.setattr("casework.services.identity_number_taken", lambda index, person: False)
-    with pytest.raises(PersonError) as refused:
+    monkeypatch.setattr(
+        "casework.persons.services.identity_number_taken", lambda index, person: False
+    )
+    with pytest.raises(ApplicationError) as refused:
         person_register(by=worker, identity_number=NUMBER, given_names="Åsa", family_name="L")
     assert refused.value.field == "identity_number"
 
@@ -148,8 +146,12 @@ def test_a_number_registered_meanwhile_keeps_the_registration_form(
 ):
     person_register(by=worker, identity_number=NEW_NUMBER, given_names="X", family_name="Y")
     # As if the other registration landed between the look-up and the save.
-    monkeypatch.setattr("casework.selectors.person_find_by_identity_number", lambda number: None)
-    monkeypatch.setattr("casework.services.identity_number_taken", lambda index, person: False)
+    monkeypatch.setattr(
+        "casework.persons.selectors.person_find_by_identity_number", lambda number: None
+    )
+    monkeypatch.setattr(
+        "casework.persons.services.identity_number_taken", lambda index, person: False
+    )
     sign_in(client, worker)
     response = client.post(reverse("casework:report-create"), registration(district))
     assert response.status_code == 200
@@ -489,7 +491,7 @@ def test_times_typed_to_the_minute_and_recorded_to_the_second_compare_by_the_min
 ):
     """A note written at 10:00:40 about a call typed as 10:00 but logged afterwards:
     same minute, so the order is the order they were recorded in."""
-    from casework.report_selectors import report_timeline
+    from casework.reports.selectors import report_timeline
 
     minute = timezone.localtime().replace(second=0, microsecond=0) - timedelta(minutes=5)
     note = journal_entry_write(case=report, by=worker, text="Anteckning")

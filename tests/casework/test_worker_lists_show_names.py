@@ -14,17 +14,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AccessEvent
-from casework import report_selectors
-from casework.deadlines import report_deadline
-from casework.demo import identity_number
 from casework.models import ReportState
-from casework.report_services import (
+from casework.persons.demo import identity_number
+from casework.persons.services import PERSON_OBJECT, person_register
+from casework.reports import selectors as report_selectors
+from casework.reports.deadlines import report_deadline
+from casework.reports.services import (
     age_in_years,
     report_register,
     report_take_step,
     reports_show_identifiers,
 )
-from casework.services import PERSON_OBJECT, person_register
 from tests.conftest import sign_in
 from tests.factories import DistrictFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casework.models import Person
-from casework.services import person_erase, person_register
+from casework.persons.services import person_erase, person_register
 from tests.conftest import sign_in
 from vault import keycache
 from vault.models import DataKey, KeyDestroyed

@@ -5,7 +5,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.imports import COLUMNS, ImportFileError, reports_import
+from casework.reports.imports import COLUMNS, ImportFileError, reports_import
 from vault.keycache import data_key_cache
 
 

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from casework.deadlines import report_deadline
 from casework.models import ReportState, Under15Report
+from casework.reports.deadlines import report_deadline
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 
 from accounts.emails import email_send
 from accounts.roles import Role
-from casework.emails import digest_for_worker, local_time, report_url
+from casework.reports.emails import digest_for_worker, local_time, report_url
 
 
 class Command(BaseCommand):

@@ -1,6 +1,9 @@
+"""A person's file: search, register, read (with a reason where needed), edit."""
+
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -8,16 +11,18 @@ from accounts.access import roles_required, verified
 from accounts.integrity import integrity_page
 from accounts.roles import Role
 from audit.models import Reason
-from casework import policy, report_selectors, selectors, services
 from casework.denials import erased_aware, load_or_refuse
-from casework.forms import (
+from casework.persons import selectors, services
+from casework.persons.access import PersonAccess
+from casework.persons.forms import (
     GuardianFormSet,
     OpenWithReasonForm,
     PersonForm,
     PersonSearchForm,
-    guardians_typed,
+    person_initial,
+    person_values,
 )
-from casework.policy import PersonAccess
+from casework.web import refusals_on
 from vault.integrity import unverifiable_fields
 
 
@@ -33,11 +38,6 @@ def _person_for_request(request, pk):
     )
 
 
-def _looks_like_identity_number(text):
-    digits = [ch for ch in text if ch.isdigit()]
-    return len(digits) >= 10 and all(ch.isdigit() or ch in " -+" for ch in text.strip())
-
-
 @roles_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
 def person_search(request):
@@ -46,55 +46,15 @@ def person_search(request):
     form = PersonSearchForm(request.POST or None)
     results, outside = None, None
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["q"]
-        if _looks_like_identity_number(text):
-            try:
-                person = selectors.person_find_by_identity_number(text)
-            except ValidationError as error:
-                form.add_error("q", error)
-            else:
-                access = (
-                    policy.person_access(user=request.user, person=person)
-                    if person
-                    else PersonAccess.NONE
-                )
-                results = [person] if access is PersonAccess.ASSIGNED else []
-                # Someone else's person: say they exist, open only with a reason.
-                outside = person if access is PersonAccess.NEEDS_REASON else None
-                if person is not None and access is not PersonAccess.NONE:
-                    services.persons_record_search(
-                        persons=[person], by=request.user, request=request
-                    )
-        else:
-            results = list(selectors.persons_search_for_user(user=request.user, text=text))
-            # The names on the page are a read of each file, logged as such.
-            services.persons_record_search(persons=results, by=request.user, request=request)
+        with refusals_on(form):
+            results, outside = services.persons_search(
+                by=request.user, request=request, text=form.cleaned_data["q"]
+            )
     return render(
         request,
         "casework/person_search.html",
         {"form": form, "results": results, "outside": outside},
     )
-
-
-def _person_values(form, guardian_formset):
-    values = {
-        name: form.cleaned_data[name]
-        for name in (
-            "given_names",
-            "family_name",
-            "date_of_birth",
-            "gender",
-            "address",
-            "district",
-            "protected_identity",
-        )
-    }
-    values["guardians"] = guardians_typed(guardian_formset)
-    return values
-
-
-def _apply_service_error(form, error):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @roles_required(Role.SOCIAL_WORKER)
@@ -103,16 +63,11 @@ def person_create(request):
     form = PersonForm(request.POST or None)
     guardians = GuardianFormSet(request.POST or None, prefix="guardian")
     if request.method == "POST" and form.is_valid() and guardians.is_valid():
-        try:
+        with refusals_on(form) as refused:
             person = services.person_register(
-                by=request.user,
-                request=request,
-                identity_number=form.cleaned_data["identity_number"],
-                **_person_values(form, guardians),
+                by=request.user, request=request, **person_values(form, guardians)
             )
-        except services.PersonError as error:
-            _apply_service_error(form, error)
-        else:
+        if not refused:
             messages.success(request, _("The person is registered."))
             return redirect("casework:person-detail", pk=person.pk)
     return render(
@@ -120,21 +75,6 @@ def person_create(request):
         "casework/person_form.html",
         {"form": form, "guardians": guardians, "person": None},
     )
-
-
-def _history_entries(person):
-    """Who changed what and when; field names only, values stay in the file."""
-    records = list(person.history.select_related("history_user").order_by("-history_date")[:50])
-    entries = []
-    for record, previous in zip(records, [*records[1:], None], strict=True):
-        changed = []
-        if previous is not None and record.history_type == "~":
-            changed = [
-                str(person._meta.get_field(change.field).verbose_name)
-                for change in record.diff_against(previous).changes
-            ]
-        entries.append({"record": record, "changed": changed})
-    return entries
 
 
 # Object pages answer 404, not 403, to anyone who may not see the object:
@@ -147,20 +87,17 @@ def person_detail(request, pk):
     if access is PersonAccess.NEEDS_REASON:
         return redirect("casework:person-open", pk=person.pk)
     services.person_record_view(person=person, by=request.user, request=request, access=access)
-    # Those the user may open, linked; newest first, capped in SQL.
-    reports, more_reports = report_selectors.reports_of_person_for_user(
-        user=request.user, person=person
-    )
+    # Each programme shows the person's cases that the user may open.
+    panels = [import_string(path)(request, person) for path in settings.PERSON_PAGE_PANELS]
     return render(
         request,
         "casework/person_detail.html",
         {
             "person": person,
             "opened_with_reason": access is PersonAccess.WITH_REASON,
-            "history": _history_entries(person),
+            "history": selectors.person_history(person),
             "can_edit": access is PersonAccess.ASSIGNED,
-            "reports": reports,
-            "more_reports": more_reports,
+            "panels": [panel for panel in panels if panel is not None],
         },
     )
 
@@ -192,42 +129,29 @@ def person_edit(request, pk):
     if unverifiable_fields(person):
         # Its placeholder must not come back as the new value.
         return integrity_page(request)
-    initial = {
-        "identity_number": person.identity_number_display,
-        "given_names": person.given_names,
-        "family_name": person.family_name,
-        "date_of_birth": person.date_of_birth,
-        "gender": person.gender,
-        "address": person.address,
-        "district": person.district,
-        "protected_identity": person.protected_identity,
-    }
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST or None, initial=person_initial(person))
     guardians = GuardianFormSet(
         request.POST or None, initial=person.guardians or [], prefix="guardian"
     )
     seen = request.POST.get("seen_version") or services.person_version(person)
     status = 200
     if request.method == "POST" and form.is_valid() and guardians.is_valid():
-        try:
+        with refusals_on(form) as refused:
             services.person_update(
                 person=person,
                 by=request.user,
                 request=request,
                 seen_version=seen,
-                identity_number=form.cleaned_data["identity_number"],
-                **_person_values(form, guardians),
+                **person_values(form, guardians),
             )
-        except services.PersonChangedMeanwhile as conflict:
-            # Keep what this user typed, say who saved first; a new save
-            # after a look goes through against the newer version.
-            form.add_error(None, conflict.message)
-            seen, status = str(conflict.latest.history_id), 409
-        except services.PersonError as error:
-            _apply_service_error(form, error)
-        else:
+        if not refused:
             messages.success(request, _("The changes are saved."))
             return redirect("casework:person-detail", pk=person.pk)
+        status = refused.status
+        if refused.error.conflict:
+            # Keep what this user typed, say who saved first; a new save
+            # after a look goes through against the newer version.
+            seen = str(refused.error.extra["latest"].history_id)
     return render(
         request,
         "casework/person_form.html",

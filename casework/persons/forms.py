@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
-from casework.identity_numbers import parse_identity_number
-from casework.models import Gender
+from casework.persons.identity_numbers import parse_identity_number
+from casework.persons.models import Gender
 
 
 class PersonForm(forms.Form):
@@ -93,6 +93,33 @@ def guardians_typed(formset):
         for guardian in formset
         if guardian.cleaned_data
     ]
+
+
+PERSON_FIELDS = (
+    "identity_number",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "address",
+    "district",
+    "protected_identity",
+)
+
+
+def person_values(form, guardian_formset):
+    """What the person services take from a valid PersonForm and its guardians."""
+    return {
+        **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
+        "guardians": guardians_typed(guardian_formset),
+    }
+
+
+def person_initial(person):
+    """The PersonForm's initial values for editing ``person``."""
+    initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+    initial["identity_number"] = person.identity_number_display
+    return initial
 
 
 class PersonSearchForm(forms.Form):

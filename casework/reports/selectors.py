@@ -1,31 +1,37 @@
-"""Which under-15 reports a user sees, and in what order; the rules are in casework/policy.py."""
+"""Which under-15 reports a user sees, and in what order; the rules are in
+casework/reports/access.py."""
 
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404
 from django.utils.translation import gettext
 
-from casework import policy, urgency
-from casework.models import (
+from casework.fsm import steps_offered
+from casework.journal.models import Contact, JournalEntry, JournalState
+from casework.persons.access import Erased
+from casework.reports import access, urgency
+from casework.reports.access import ReportAccess
+from casework.reports.deadlines import report_deadline
+from casework.reports.models import (
+    STEPS,
     AssessmentDecision,
     CloseReason,
-    Contact,
-    JournalEntry,
-    JournalState,
     ReportState,
     Under15Report,
 )
 
 
-class ReportErased(policy.Erased):
+class ReportErased(Erased):
     """The user would reach the report, but its content was erased."""
 
 
 def reports_for_user(*, user, to_work=False):
-    return policy.reports_for_user(user=user, to_work=to_work).select_related(
+    return access.reports_for_user(user=user, to_work=to_work).select_related(
         "person", "person__data_key", "data_key", "district", "assigned_to", "unit"
     )
 
@@ -37,10 +43,8 @@ def report_get_for_user(*, user, pk, to_work=False):
     if report is None:
         erased = Under15Report.objects.filter(pk=pk).select_related("person").first()
         if erased is not None and erased.is_erased:
-            access = policy.report_access(user=user, report=erased)
-            if access is policy.ReportAccess.WORK or (
-                access is policy.ReportAccess.MANAGE and not to_work
-            ):
+            reach = access.report_access(user=user, report=erased)
+            if reach is ReportAccess.WORK or (reach is ReportAccess.MANAGE and not to_work):
                 raise ReportErased(erased)
         raise Http404
     return report
@@ -48,7 +52,7 @@ def report_get_for_user(*, user, pk, to_work=False):
 
 def reports_open_for_worker(*, user, state=None, district=None):
     """The worker's own open reports, most urgent first (overdue, then by due time)."""
-    reports = policy.reports_assigned_to(user=user).exclude(state=ReportState.CLOSED)
+    reports = access.reports_assigned_to(user=user).exclude(state=ReportState.CLOSED)
     reports = reports.select_related("person", "person__data_key", "data_key", "district")
     if state:
         reports = reports.filter(state=state)
@@ -70,7 +74,64 @@ def reports_pressing_for_worker(*, user, now):
 
 def unit_workers(*, unit):
     """The social workers a unit's reports can be assigned to."""
-    return policy.unit_workers(unit=unit).order_by("first_name", "last_name")
+    return access.unit_workers(unit=unit).order_by("first_name", "last_name")
+
+
+def assignable_workers(*, report):
+    """The workers a manager may assign ``report`` to, by name."""
+    return access.assignable_workers(report=report).order_by("first_name", "last_name")
+
+
+# --- The lists of the worker's and the manager's day -----------------------------------------
+
+
+def worker_reports_listing(*, user, state=None, district=None, page=None, now):
+    """The worker's open reports (``state``, ``district``: filters), most urgent
+    first, a page at a time, with the overdue and due-soon counts of all of
+    them (the start page shows the same list). Ordered, counted and paged in SQL."""
+    every_report = reports_open_for_worker(user=user)
+    shown = reports_open_for_worker(user=user, state=state, district=district)
+    return _paged_with_deadlines(every_report, shown, page=page, now=now)
+
+
+def unit_reports_listing(*, user, page=None, now):
+    """The unit's open reports, unassigned first, a page at a time, each with
+    the workers one may assign it to; counts of unassigned, overdue and due soon."""
+    reports = reports_open_for_unit(user=user)
+    listing = _paged_with_deadlines(reports, reports, page=page, now=now)
+    # Once for the page, not once per row's drop-down; a protected person's
+    # report offers only the workers already assigned to the person.
+    workers = list(unit_workers(unit=user.unit))
+    listing["rows"] = [
+        (
+            report,
+            deadline,
+            list(assignable_workers(report=report))
+            if report.person.protected_identity
+            else workers,
+        )
+        for report, deadline in listing["rows"]
+    ]
+    return listing
+
+
+def _paged_with_deadlines(every_report, shown, *, page, now):
+    """A page of ``shown`` (a subset of ``every_report``) with each report's
+    deadline, and the overdue, due-soon and unassigned counts over all."""
+    page = Paginator(shown, settings.REPORTS_PER_PAGE).get_page(page)
+    counts = urgency.urgency_counts(every_report, now=now)
+    return {
+        "page": page,
+        "rows": [(report, report_deadline(report, now)) for report in page],
+        "overdue_count": counts["overdue"],
+        "due_soon_count": counts["due_soon"],
+        "unassigned_count": counts["unassigned"],
+    }
+
+
+def report_steps_offered(report, user):
+    """The steps ``user`` may take on ``report`` now, in the order of STEPS."""
+    return steps_offered(report, user, order=STEPS)
 
 
 UNSIGNED_DRAFTS_SHOWN = 10

@@ -1,18 +1,17 @@
-"""Reads of persons, through the access policy (casework/policy.py)."""
+"""Reads of persons, through the access policy (casework/persons/access.py)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from casework import policy
-from casework.identity_numbers import normalise_identity_number
-from casework.models import Person, identity_number_index, name_token_index, name_tokens
-from casework.policy import PersonAccess
+from casework.persons.access import Erased, PersonAccess, person_access, persons_for_user
+from casework.persons.identity_numbers import normalise_identity_number
+from casework.persons.models import Person, identity_number_index, name_token_index, name_tokens
 
 
 def person_get_for_user(*, user, pk, session=None):
     """The person and how the user reaches them; 404 if they may not at all,
-    ``policy.Erased`` if they would but the person's data was erased."""
+    ``Erased`` if they would but the person's data was erased."""
     person = (
         Person.objects.select_related("data_key", "district", "responsible_unit")
         .filter(pk=pk)
@@ -20,11 +19,11 @@ def person_get_for_user(*, user, pk, session=None):
     )
     if person is None:
         raise Http404
-    access = policy.person_access(user=user, person=person, session=session)
+    access = person_access(user=user, person=person, session=session)
     if access is PersonAccess.NONE:
         raise Http404
     if access is PersonAccess.ERASED:
-        raise policy.Erased(person)
+        raise Erased(person)
     return person, access
 
 
@@ -65,9 +64,32 @@ def person_names_match(person, *, given_names, family_name):
 def persons_search_for_user(*, user, text):
     """Visible persons whose name has every word of ``text``, by blind index."""
     tokens = name_tokens(text)
-    persons = policy.persons_for_user(user=user)
+    persons = persons_for_user(user=user)
     if not tokens:
         return persons.none()
     for token in tokens:
         persons = persons.filter(name_tokens__token=name_token_index(token))
     return persons.select_related("district", "data_key")[: settings.PERSON_SEARCH_LIMIT]
+
+
+PERSON_HISTORY_SHOWN = 50
+
+
+def person_history(person):
+    """Who changed the file, what and when, newest first: field names only,
+    the values stay in the file."""
+    records = list(
+        person.history.select_related("history_user").order_by("-history_date")[
+            :PERSON_HISTORY_SHOWN
+        ]
+    )
+    entries = []
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        changed = []
+        if previous is not None and record.history_type == "~":
+            changed = [
+                str(person._meta.get_field(change.field).verbose_name)
+                for change in record.diff_against(previous).changes
+            ]
+        entries.append({"record": record, "changed": changed})
+    return entries

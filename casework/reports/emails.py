@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from casework.deadlines import report_deadline
-from casework.report_selectors import reports_pressing_for_worker
+from casework.reports.deadlines import report_deadline
+from casework.reports.selectors import reports_pressing_for_worker
 
 
 def digest_for_worker(*, user, now):

@@ -32,19 +32,19 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import District
 from audit.services import access_events_record_many
-from casework.deadlines import report_deadline
-from casework.identity_numbers import parse_identity_number
-from casework.models import (
-    OffenceCategory,
+from casework.errors import ApplicationError
+from casework.persons.identity_numbers import parse_identity_number
+from casework.persons.models import (
     Person,
     PersonNameToken,
-    Under15Report,
     identity_number_index,
     name_token_index,
     name_tokens,
 )
-from casework.report_services import REPORT_OBJECT, ReportError, report_values_check
-from casework.services import PERSON_OBJECT
+from casework.persons.services import PERSON_OBJECT
+from casework.reports.deadlines import report_deadline
+from casework.reports.models import OffenceCategory, Under15Report
+from casework.reports.services import REPORT_OBJECT, report_values_check
 from vault.bulk import data_keys_create
 from vault.keyring import blind_index
 from vault.models import DataKey
@@ -158,7 +158,7 @@ def _row(line, values, districts):
         age = report_values_check(
             born=number.birth_date, offence_date=offence_date, received_at=received_at
         )
-    except ReportError as error:
+    except ApplicationError as error:
         raise ValueError(error.message) from None
     return ImportRow(
         **person,

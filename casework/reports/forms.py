@@ -5,32 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from audit.models import Reason
-from casework import policy
-from casework.identity_numbers import parse_identity_number
-from casework.models import (
+from casework.form_fields import (
+    CHOOSE,
+    DATE_WIDGET,
+    DATETIME_FORMATS,
+    DATETIME_WIDGET,
+    not_in_future,
+)
+from casework.journal.models import ContactKind
+from casework.persons.identity_numbers import parse_identity_number
+from casework.reports.access import assignable_workers
+from casework.reports.models import (
     EARLY_CLOSE_REASONS,
     LATER_CLOSE_REASONS,
+    STEPS,
     AssessmentDecision,
     CloseReason,
-    ContactKind,
     OffenceCategory,
     ReportState,
 )
-from casework.report_services import age_in_years
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-
-def _not_in_future(value, message):
-    if value and value > timezone.now():
-        raise ValidationError(message)
-    return value
-
-
-# Choice fields start empty: an untouched form must not record a choice.
-CHOOSE = _("Choose …")
+from casework.reports.services import age_in_years
 
 
 class ReportRegistrationForm(forms.Form):
@@ -96,7 +90,7 @@ class ReportRegistrationForm(forms.Form):
         return value
 
     def clean_received_at(self):
-        return _not_in_future(
+        return not_in_future(
             self.cleaned_data["received_at"], _("The report cannot have arrived in the future.")
         )
 
@@ -214,13 +208,29 @@ class ReportStepForm(forms.Form):
         return cleaned
 
     def clean_at(self):
-        return _not_in_future(self.cleaned_data["at"], _("The time cannot be in the future."))
+        return not_in_future(self.cleaned_data["at"], _("The time cannot be in the future."))
 
     def clean_expected_state(self):
         value = self.cleaned_data["expected_state"]
         if value not in ReportState.values:
             raise ValidationError(_("Reload the page and try again."))
         return value
+
+    def step_values(self):
+        """What ``report_take_step`` takes from the valid form's answers."""
+        cleaned = self.cleaned_data
+        values = {
+            "at": cleaned["at"],
+            "expected_state": cleaned["expected_state"],
+            **{name: cleaned.get(name) for name in STEPS[self.step]},
+        }
+        if self.step == "record_first_contact":
+            values.update(
+                contact=cleaned.get("contact") or None,
+                contact_kind=cleaned.get("contact_kind", ""),
+                participants=cleaned.get("participants", ""),
+            )
+        return values
 
 
 STEP_TIME_LABELS = {
@@ -249,7 +259,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = policy.assignable_workers(report=report).order_by(
+        self.fields["assigned_to"].queryset = assignable_workers(report=report).order_by(
             "first_name", "last_name"
         )
 
@@ -269,34 +279,9 @@ class ReportFilterForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
-    occurred_at = forms.DateTimeField(
-        label=_("Time"), input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind of contact"), choices=[("", CHOOSE), *ContactKind.choices]
-    )
-    participants = forms.CharField(
-        label=_("Participants"),
-        required=False,
-        max_length=1000,
-        help_text=_("Who took part, e.g. the youth, a guardian, the school counsellor."),
-    )
-    note = forms.CharField(
-        label=_("Journal note"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea({"rows": 6}),
-        help_text=_("Saved as a draft; sign it when it is final."),
-    )
-
-    def clean_occurred_at(self):
-        return _not_in_future(
-            self.cleaned_data["occurred_at"], _("A contact cannot be in the future.")
-        )
-
-
-class JournalForm(forms.Form):
-    text = forms.CharField(
-        label=_("Journal note"), max_length=20000, widget=forms.Textarea({"rows": 8})
-    )
+def report_filters(data):
+    """The worker's list filters from a query string: (the form, state, district)."""
+    form = ReportFilterForm(data or None)
+    if not form.is_valid():
+        return form, None, None
+    return form, form.cleaned_data["state"] or None, form.cleaned_data["district"]

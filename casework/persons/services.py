@@ -1,15 +1,17 @@
 import time
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import access_event_record, access_events_record_many
-from casework.identity_numbers import parse_identity_number
-from casework.models import Person, identity_number_index
-from casework.policy import OPENED_WITH_REASON, PersonAccess
+from casework.errors import ApplicationError, ChangedMeanwhile
+from casework.persons.access import OPENED_WITH_REASON, PersonAccess, person_access
+from casework.persons.identity_numbers import parse_identity_number
+from casework.persons.models import Person, identity_number_index
+from casework.persons.selectors import person_find_by_identity_number, persons_search_for_user
 from vault.models import DataKey
 
 PERSON_OBJECT = "casework.person"
@@ -25,30 +27,21 @@ EDITABLE_FIELDS = (
 )
 
 
-class PersonError(Exception):
-    """A refused change; ``field`` names the form field, ``message`` is for the user."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class PersonChangedMeanwhile(PersonError):
-    """Someone saved the file after the user opened it; ``latest`` is their history row."""
-
-    def __init__(self, latest):
-        super().__init__(
-            _(
-                "%(user)s changed this file at %(time)s while you were editing. Your "
-                "changes are not saved; check the file and save again."
-            )
-            % {
-                "user": latest.history_user or _("Someone"),
-                "time": timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M"),
-            }
+def _changed_meanwhile(latest):
+    """Someone saved the file after the user opened it; ``extra["latest"]`` is
+    their history row."""
+    return ChangedMeanwhile(
+        _(
+            "%(user)s changed this file at %(time)s while you were editing. Your "
+            "changes are not saved; check the file and save again."
         )
-        self.latest = latest
+        % {
+            "user": latest.history_user or _("Someone"),
+            "time": timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M"),
+        },
+        code="changed_meanwhile",
+        latest=latest,
+    )
 
 
 def person_version(person):
@@ -71,8 +64,10 @@ def _set_identity_number(person, raw):
     if person.date_of_birth is None:
         person.date_of_birth = number.birth_date
     elif person.date_of_birth != number.birth_date:
-        raise PersonError(
-            _("The date of birth does not match the identity number."), field="date_of_birth"
+        raise ApplicationError(
+            _("The date of birth does not match the identity number."),
+            code="date_of_birth_mismatch",
+            field="date_of_birth",
         )
 
 
@@ -81,8 +76,9 @@ def identity_number_taken(index, person):
 
 
 def _already_registered():
-    return PersonError(
+    return ApplicationError(
         _("A person with this identity number is already registered. Search for them."),
+        code="already_registered",
         field="identity_number",
     )
 
@@ -136,7 +132,7 @@ def person_update(*, person, by, request=None, seen_version=None, identity_numbe
     """Change a person's details.
 
     ``seen_version`` is ``person_version`` as the user's form saw it; if
-    someone saved since, PersonChangedMeanwhile is raised and nothing is
+    someone saved since, ChangedMeanwhile is raised and nothing is
     written. Side effects: the row and a history row, name tokens, an
     access-log event naming the changed fields (not their values). Returns
     the names of the changed fields; nothing is written when nothing changed.
@@ -146,7 +142,7 @@ def person_update(*, person, by, request=None, seen_version=None, identity_numbe
         # both win, and the second must learn who saved first.
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if seen_version is not None and person_version(locked) != seen_version:
-            raise PersonChangedMeanwhile(
+            raise _changed_meanwhile(
                 locked.history.order_by("-history_date").select_related("history_user").first()
             )
         changed = []
@@ -175,6 +171,40 @@ def person_update(*, person, by, request=None, seen_version=None, identity_numbe
             detail=",".join(changed),
         )
     return changed
+
+
+def looks_like_identity_number(text):
+    digits = [ch for ch in text if ch.isdigit()]
+    return len(digits) >= 10 and all(ch.isdigit() or ch in " -+" for ch in text.strip())
+
+
+def persons_search(*, by, request, text):
+    """What a worker's search for ``text`` (a name, or an identity number) shows.
+
+    Returns (the persons the user may open, a person of someone else's the
+    user may open only with a reason, or None). By number: the one person,
+    or nobody, and someone else's person is said to exist; a protected
+    person of someone else's is not. By name: the user's own persons whose
+    names have every word. Every person shown is logged as a read
+    (``persons_record_search``). Refuses an invalid number (code
+    ``invalid_identity_number``, field ``q``).
+    """
+    if not looks_like_identity_number(text):
+        results = list(persons_search_for_user(user=by, text=text))
+        persons_record_search(persons=results, by=by, request=request)
+        return results, None
+    try:
+        person = person_find_by_identity_number(text)
+    except ValidationError as error:
+        raise ApplicationError(
+            " ".join(error.messages), code="invalid_identity_number", field="q"
+        ) from None
+    access = person_access(user=by, person=person) if person else PersonAccess.NONE
+    if person is not None and access is not PersonAccess.NONE:
+        persons_record_search(persons=[person], by=by, request=request)
+    # Someone else's person: say they exist, open only with a reason.
+    outside = person if access is PersonAccess.NEEDS_REASON else None
+    return ([person] if access is PersonAccess.ASSIGNED else []), outside
 
 
 def persons_record_search(*, persons, by, request):

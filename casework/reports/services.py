@@ -1,7 +1,10 @@
-"""Writes for under-15 reports, their contacts and journal.
+"""Writes for under-15 reports (their contacts and notes: casework/journal).
 
 Each service is atomic, checks the named permission, runs at most one
 transition, saves, and writes the access-log event in the same transaction.
+A refusal is an ApplicationError (casework/errors.py); a step the report's
+state no longer allows is django-fsm's TransitionNotAllowed or
+ConcurrentTransition, which the report page answers with a 409.
 """
 
 from dataclasses import dataclass
@@ -15,56 +18,26 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from audit.services import access_event_record, access_events_record_many
-from casework import policy, selectors, services
-from casework.deadlines import report_deadline
-from casework.models import (
+from casework.errors import ApplicationError
+from casework.fsm import may_take
+from casework.journal.models import Contact
+from casework.journal.services import contact_record
+from casework.persons import selectors as person_selectors
+from casework.persons import services as person_services
+from casework.persons.access import PersonAccess, person_access, persons_for_user
+from casework.persons.models import name_tokens
+from casework.reports.access import assignable_workers, reports_for_user
+from casework.reports.deadlines import report_deadline
+from casework.reports.models import (
+    STEPS,
     AssessmentDecision,
     CloseReason,
-    Contact,
-    ContactKind,
-    JournalEntry,
     ReportState,
     Under15Report,
-    name_tokens,
 )
 from vault.models import DataKey
 
 REPORT_OBJECT = "casework.under15report"
-JOURNAL_OBJECT = "casework.journalentry"
-CONTACT_OBJECT = "casework.contact"
-
-# The steps a worker can take, in order: transition method and the extra
-# fields it needs.
-STEPS = {
-    "assess_protection": ("protection_needed",),
-    "record_first_contact": (),
-    "record_assessment": ("decision",),
-    "start_investigation": (),
-    "close_on_receipt": ("close_reason",),
-    "close": ("close_reason",),
-}
-
-
-class ReportError(Exception):
-    """A refused write; ``field`` names the form field, ``message`` is for the user,
-    ``code`` says which refusal it is for code that must tell them apart."""
-
-    def __init__(self, message, field=None, code=""):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
-
-
-def _may_take(method, instance, user):
-    """The transition's named permission (the role) only.
-
-    django-fsm's has_transition_perm() also checks the state and the
-    conditions, before the user's answers are set: it would refuse every
-    assessment and closing as PermissionDenied, and turn a report someone
-    else moved into a 403 instead of TransitionNotAllowed.
-    """
-    return all(t.has_perm(instance, user) for t in method._django_fsm.transitions.values())
 
 
 def age_in_years(born, on):
@@ -74,7 +47,7 @@ def age_in_years(born, on):
 def open_reports_for_person(*, person, user):
     """The person's open reports that ``user`` may see (never another unit's)."""
     return (
-        policy.reports_for_user(user=user)
+        reports_for_user(user=user)
         .filter(person=person)
         .exclude(state=ReportState.CLOSED)
         .order_by("received_at")
@@ -87,26 +60,30 @@ def report_values_check(*, born, offence_date, received_at):
     Shared by registration and the import, so both refuse exactly the same.
     """
     if born is None:
-        raise ReportError(
+        raise ApplicationError(
             _("The person's date of birth is needed to check the age. Add it to the person."),
             field="identity_number",
         )
     if offence_date > timezone.localdate():
-        raise ReportError(_("The offence date cannot be in the future."), field="offence_date")
+        raise ApplicationError(
+            _("The offence date cannot be in the future."), field="offence_date"
+        )
     if received_at > timezone.now():
-        raise ReportError(_("The report cannot have arrived in the future."), field="received_at")
+        raise ApplicationError(
+            _("The report cannot have arrived in the future."), field="received_at"
+        )
     if timezone.localtime(received_at).date() < offence_date:
-        raise ReportError(
+        raise ApplicationError(
             _("The report cannot have arrived before the offence."), field="received_at"
         )
     if offence_date < born:
-        raise ReportError(
+        raise ApplicationError(
             _("The offence date is before the child was born. Check the dates."),
             field="offence_date",
         )
     age = age_in_years(born, offence_date)
     if age >= settings.UNDER15_MAX_AGE:
-        raise ReportError(
+        raise ApplicationError(
             _(
                 "The person was %(age)s at the offence. This workflow is for children "
                 "under 15; register the matter as an ordinary report of concern."
@@ -141,7 +118,7 @@ def report_register(
         born=person.date_of_birth, offence_date=offence_date, received_at=received_at
     )
     if by.unit_id is None:
-        raise ReportError(_("You are not placed in a unit. Ask your administrator."))
+        raise ApplicationError(_("You are not placed in a unit. Ask your administrator."))
     with transaction.atomic():
         report = Under15Report(
             data_key=DataKey.create(DataKey.Purpose.CASE),
@@ -187,7 +164,7 @@ def report_registration(
     """Register a police report, finding or registering its person under the access policy.
 
     The person is found by identity number and reached exactly as their file
-    would be (casework/policy.py): a person the user does not work with is
+    would be (casework/persons/access.py): a person the user does not work with is
     reached only with a stated reason (``open_reason``, flagged in the
     access log) and only when the typed names fit; a person the user may
     not reach at all (protected identity) is refused with a message that
@@ -196,14 +173,14 @@ def report_registration(
     person's file, those already there by name left as they are.
     ``report_values`` go to ``report_register``.
 
-    Refusals are ReportError with ``code``: ``names_needed``,
+    Refusals are ApplicationError with ``code``: ``names_needed``,
     ``check_identity_number``, ``not_here``, ``reason_needed`` or
-    ``open_report`` (then ``error.open_report`` is the report to link).
+    ``open_report`` (then ``error.extra["open_report"]`` is the report to link).
     Side effects: those of person_register, person_open_with_reason and
     report_register; an access-log event for a refused protected person.
     """
     names_typed = bool(given_names.strip() and family_name.strip())
-    person = selectors.person_find_by_identity_number(identity_number)
+    person = person_selectors.person_find_by_identity_number(identity_number)
     open_with_reason = False
     if person is None and not names_typed:
         raise _names_needed()
@@ -221,7 +198,7 @@ def report_registration(
         )
     with transaction.atomic():
         if person is None:
-            person = services.person_register(
+            person = person_services.person_register(
                 by=by,
                 request=request,
                 identity_number=identity_number,
@@ -234,7 +211,7 @@ def report_registration(
             _guardians_add(person=person, guardians=guardians, by=by, request=request)
         open_report = open_reports_for_person(person=person, user=by).first()
         if open_report is not None and not link_to_open_report:
-            error = ReportError(
+            raise ApplicationError(
                 _(
                     "There is already an open report for this person (%(reference)s, received "
                     "%(received)s). Open it instead, or tick the box below to register this "
@@ -245,15 +222,14 @@ def report_registration(
                     "received": timezone.localtime(open_report.received_at).strftime("%Y-%m-%d"),
                 },
                 code="open_report",
+                open_report=open_report,
             )
-            error.open_report = open_report
-            raise error
         report = report_register(
             by=by, request=request, person=person, linked_report=open_report, **report_values
         )
         if open_with_reason:
             # Last, once the report stands: a refused report opens no file.
-            services.person_open_with_reason(
+            person_services.person_open_with_reason(
                 person=person, by=by, request=request, reason=open_reason
             )
         return report
@@ -264,13 +240,13 @@ def _guardians_add(*, person, guardians, by, request):
     known = {" ".join(sorted(name_tokens(g.get("name", "")))) for g in person.guardians or []}
     new = [g for g in guardians if " ".join(sorted(name_tokens(g.get("name", "")))) not in known]
     if new:
-        services.person_update(
+        person_services.person_update(
             person=person, by=by, request=request, guardians=[*(person.guardians or []), *new]
         )
 
 
 def _names_needed():
-    return ReportError(
+    return ApplicationError(
         _("Enter the child's given names and family name as they stand in the police report."),
         field="given_names",
         code="names_needed",
@@ -281,20 +257,20 @@ def _person_reachable_for_registration(
     *, person, by, request, session, names_typed, given_names, family_name, open_reason
 ):
     """Refuse what the policy refuses; True when the file must be opened with the reason."""
-    access = policy.person_access(user=by, person=person, session=session)
-    if access is policy.PersonAccess.NONE:
+    access = person_access(user=by, person=person, session=session)
+    if access is PersonAccess.NONE:
         access_event_record(
             action="access_denied",
             request=request,
             actor=by,
-            object_type=services.PERSON_OBJECT,
+            object_type=person_services.PERSON_OBJECT,
             object_id=str(person.pk),
             person_ref=person.pk,
             outcome="denied",
             flagged=True,
             detail="report_registration",
         )
-        raise ReportError(
+        raise ApplicationError(
             _(
                 "A report for this identity number cannot be registered by you. Contact "
                 "your unit manager."
@@ -302,12 +278,12 @@ def _person_reachable_for_registration(
             field="identity_number",
             code="not_here",
         )
-    if access is not policy.PersonAccess.ASSIGNED and not names_typed:
+    if access is not PersonAccess.ASSIGNED and not names_typed:
         raise _names_needed()
-    if names_typed and not selectors.person_names_match(
+    if names_typed and not person_selectors.person_names_match(
         person, given_names=given_names, family_name=family_name
     ):
-        raise ReportError(
+        raise ApplicationError(
             _(
                 "The identity number belongs to a person registered with other names. Check "
                 "the number and the names against the police report."
@@ -315,9 +291,9 @@ def _person_reachable_for_registration(
             field="identity_number",
             code="check_identity_number",
         )
-    if access is policy.PersonAccess.NEEDS_REASON:
+    if access is PersonAccess.NEEDS_REASON:
         if not open_reason:
-            raise ReportError(
+            raise ApplicationError(
                 _(
                     "The person's file belongs to another unit. To register the report, "
                     "state why you open the file; the opening is shown to the auditors."
@@ -338,18 +314,6 @@ def report_record_view(*, report, by, request):
         object_type=REPORT_OBJECT,
         object_id=str(report.pk),
         person_ref=report.person_id,
-    )
-
-
-def journal_entry_record_view(*, entry, by, request):
-    """Log that a page showed a journal note's text. Side effects: an access-log event."""
-    access_event_record(
-        action="view",
-        request=request,
-        actor=by,
-        object_type=JOURNAL_OBJECT,
-        object_id=str(entry.pk),
-        person_ref=entry.person_id,
     )
 
 
@@ -376,16 +340,16 @@ def report_take_step(
     and a history row, an access-log event; a contact row and its event.
     """
     if step not in STEPS:
-        raise ReportError(_("Unknown step."))
+        raise ApplicationError(_("Unknown step."))
     method = getattr(report, step)
-    if not _may_take(method, report, by):
+    if not may_take(method, report, by):
         raise PermissionDenied
     if step == "record_first_contact" and contact is not None:
         contact = _contact_of_report(report, contact)
         at = contact.occurred_at
     at = at or timezone.now()
     if at > timezone.now():
-        raise ReportError(_("The time cannot be in the future."), field="at")
+        raise ApplicationError(_("The time cannot be in the future."), field="at")
     _check_answers(step, values)
     with transaction.atomic():
         # Work on the row as it is now, locked: a copy loaded earlier would
@@ -407,7 +371,7 @@ def report_take_step(
         # To the minute, as the user types times: a step taken in the same minute
         # as the one before is not before it.
         if at < earliest.replace(second=0, microsecond=0):
-            raise ReportError(
+            raise ApplicationError(
                 _("The time cannot be before %(time)s, when the previous step was recorded.")
                 % {"time": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")},
                 field="at",
@@ -456,7 +420,7 @@ def _contact_of_report(report, contact):
         .first()
     )
     if found is None:
-        raise ReportError(_("Choose one of the report's contacts."), field="contact")
+        raise ApplicationError(_("Choose one of the report's contacts."), field="contact")
     return found
 
 
@@ -464,31 +428,33 @@ def _check_answers(step, values):
     """The user's answers must be among the choices; anything else is refused."""
     fields = STEPS[step]
     if "protection_needed" in fields and not isinstance(values.get("protection_needed"), bool):
-        raise ReportError(
+        raise ApplicationError(
             _("Answer whether there is an immediate need of protection."),
             field="protection_needed",
         )
     if "decision" in fields and values.get("decision") not in AssessmentDecision.values:
-        raise ReportError(_("Choose a decision."), field="decision")
+        raise ApplicationError(_("Choose a decision."), field="decision")
     if "close_reason" in fields and values.get("close_reason") not in CloseReason.values:
-        raise ReportError(_("Choose a reason for closing."), field="close_reason")
+        raise ApplicationError(_("Choose a reason for closing."), field="close_reason")
 
 
 def report_assign(*, report, to_user, by, request=None):
     """Assign the report to a worker of its unit. Side effects: history row, event."""
     if not by.has_perm("casework.assign_report") or by.unit_id != report.unit_id:
         raise PermissionDenied
-    workers = policy.assignable_workers(report=report)
+    workers = assignable_workers(report=report)
     if not to_user.has_perm("casework.work_report") or not workers.filter(pk=to_user.pk).exists():
         if report.person.protected_identity and to_user.unit_id == report.unit_id:
-            raise ReportError(
+            raise ApplicationError(
                 _(
                     "The person has a protected identity: the report can only go to a "
                     "social worker who already works with the person."
                 ),
                 field="assigned_to",
             )
-        raise ReportError(_("Choose a social worker in the report's unit."), field="assigned_to")
+        raise ApplicationError(
+            _("Choose a social worker in the report's unit."), field="assigned_to"
+        )
     with transaction.atomic():
         locked = Under15Report.objects.select_for_update().get(pk=report.pk)
         if locked.assigned_to_id == to_user.pk:
@@ -507,123 +473,6 @@ def report_assign(*, report, to_user, by, request=None):
             detail="assigned_to",
         )
     return locked
-
-
-def contact_record(*, case, by, request=None, occurred_at, kind, participants=""):
-    """Log a contact (meeting, call, visit ...) against a case. Side effects: row, event."""
-    if not by.has_perm("casework.add_contact"):
-        raise PermissionDenied
-    if occurred_at > timezone.now():
-        raise ReportError(_("A contact cannot be in the future."), field="occurred_at")
-    if kind not in ContactKind.values:
-        raise ReportError(_("Choose the kind of contact."), field="kind")
-    with transaction.atomic():
-        contact = Contact(
-            person_id=case.person_id,
-            data_key_id=case.data_key_id,
-            case_type=ContentType.objects.get_for_model(case),
-            case_id=case.pk,
-            occurred_at=occurred_at,
-            kind=kind,
-            participants=participants,
-            created_by=by,
-        )
-        contact._history_user = by
-        contact.save()
-        access_event_record(
-            action="create",
-            request=request,
-            actor=by,
-            object_type=CONTACT_OBJECT,
-            object_id=str(contact.pk),
-            person_ref=case.person_id,
-        )
-    return contact
-
-
-def journal_entry_write(*, case, by, request=None, text, contact=None, corrects=None):
-    """A new draft note; with ``corrects``, a correction of a signed note."""
-    if not by.has_perm("casework.write_journal"):
-        raise PermissionDenied
-    case_type = ContentType.objects.get_for_model(case)
-    if corrects is not None:
-        # As stored now: the caller's copy may predate the signing.
-        corrects = JournalEntry.objects.get(pk=corrects.pk)
-    for linked in (corrects, contact):
-        if linked is not None and (linked.case_type_id, linked.case_id) != (case_type.pk, case.pk):
-            raise PermissionDenied  # a note belongs to the case of what it refers to
-    if corrects is not None and not corrects.is_signed:
-        raise ReportError(_("Only a signed note is corrected; edit the draft instead."))
-    with transaction.atomic():
-        entry = JournalEntry(
-            person_id=case.person_id,
-            data_key_id=case.data_key_id,
-            case_type=ContentType.objects.get_for_model(case),
-            case_id=case.pk,
-            contact=contact,
-            text=text,
-            corrects=corrects,
-            created_by=by,
-        )
-        entry._history_user = by
-        entry.save()
-        access_event_record(
-            action="create",
-            request=request,
-            actor=by,
-            object_type=JOURNAL_OBJECT,
-            object_id=str(entry.pk),
-            person_ref=case.person_id,
-            detail="correction" if corrects else "",
-        )
-    return entry
-
-
-def journal_entry_edit(*, entry, by, request=None, text):
-    """Change a draft. A signed note is never edited: write a correction."""
-    with transaction.atomic():
-        locked = JournalEntry.objects.select_for_update().get(pk=entry.pk)
-        if locked.is_signed:
-            raise ReportError(
-                _("The note is signed and cannot be changed. Write a correction instead.")
-            )
-        if locked.created_by_id != by.pk:
-            raise PermissionDenied
-        locked.text = text
-        locked.updated_at = timezone.now()
-        locked._history_user = by
-        locked.save()
-        access_event_record(
-            action="change",
-            request=request,
-            actor=by,
-            object_type=JOURNAL_OBJECT,
-            object_id=str(locked.pk),
-            person_ref=locked.person_id,
-        )
-    return locked
-
-
-def journal_entry_sign(*, entry, by, request=None):
-    """Sign a draft: from now on it is never edited. Side effects: history, event."""
-    if entry.created_by_id != by.pk or not _may_take(entry.sign, entry, by):
-        raise PermissionDenied
-    with transaction.atomic():
-        # Sign the note as stored now, not a copy from before the last edit.
-        entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
-        entry.sign(by=by, at=timezone.now())
-        entry._history_user = by
-        entry.save()
-        access_event_record(
-            action="transition",
-            request=request,
-            actor=by,
-            object_type=JOURNAL_OBJECT,
-            object_id=str(entry.pk),
-            person_ref=entry.person_id,
-            detail="sign",
-        )
-    return entry
 
 
 def report_erase(*, report, by, request=None):
@@ -668,13 +517,13 @@ def reports_show_identifiers(*, reports, by, request):
     Sets ``report.identifiers`` on each of ``reports`` (loaded with the person,
     the person's and the report's data keys, as ``reports_open_for_worker``
     does): a ``ReportIdentifiers`` when the policy lets ``by`` read the
-    person's file without a stated reason (``policy.persons_for_user``: a
+    person's file without a stated reason (``persons_for_user``: a
     protected person only for the workers assigned to them), else None, and
     the list shows the reference only. A report that did not come through
     here has no ``identifiers``, so its list names nobody.
 
     A name on a page is a read of the person's file, logged as a search
-    result is (``services.persons_record_search``). Side effects: one
+    result is (``person_services.persons_record_search``). Side effects: one
     access-log event per person named, written together. Costs the same
     queries for one report as for a page of them: one for the policy, and
     the log's one INSERT.
@@ -683,7 +532,7 @@ def reports_show_identifiers(*, reports, by, request):
     if not reports:
         return
     readable = set(
-        policy.persons_for_user(user=by)
+        persons_for_user(user=by)
         .filter(pk__in={report.person_id for report in reports})
         .values_list("pk", flat=True)
     )
@@ -708,7 +557,7 @@ def reports_show_identifiers(*, reports, by, request):
         events=[
             {
                 "action": "view",
-                "object_type": services.PERSON_OBJECT,
+                "object_type": person_services.PERSON_OBJECT,
                 "object_id": str(person_id),
                 "person_ref": person_id,
                 "detail": "report_list",

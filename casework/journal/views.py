@@ -1,0 +1,115 @@
+"""Contacts and journal notes on a report: log, write, edit or correct, sign."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from accounts.access import verified
+from accounts.integrity import integrity_page
+from casework.denials import erased_aware
+from casework.journal import selectors, services
+from casework.journal.forms import ContactForm, JournalForm
+from casework.reports.pages import report_for_worker, report_page
+from casework.web import refusals_on
+from vault.integrity import unverifiable_fields
+
+SAVED_AS_DRAFT = gettext_lazy("The note is saved as a draft. Sign it when it is final.")
+
+
+@verified
+@require_http_methods(["GET", "POST"])
+@erased_aware
+def contact_create(request, pk):
+    report = report_for_worker(request, pk)
+    form = ContactForm(
+        request.POST or None,
+        initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusals_on(form) as refused:
+            services.contact_record_with_note(
+                case=report,
+                by=request.user,
+                request=request,
+                occurred_at=data["occurred_at"],
+                kind=data["kind"],
+                participants=data["participants"],
+                note=data["note"],
+            )
+        if not refused:
+            messages.success(request, _("The contact is logged."))
+            return redirect("casework:report-detail", pk=report.pk)
+    return render(request, "casework/contact_form.html", {"form": form, "report": report})
+
+
+@verified
+@require_POST
+@erased_aware
+def journal_create(request, pk):
+    report = report_for_worker(request, pk)
+    form = JournalForm(request.POST)
+    if form.is_valid():
+        services.journal_entry_write(
+            case=report, by=request.user, request=request, text=form.cleaned_data["text"]
+        )
+        messages.success(request, SAVED_AS_DRAFT)
+        return redirect("casework:report-detail", pk=report.pk)
+    return report_page(request, report, journal_form=form, status=400)
+
+
+@verified
+@require_http_methods(["GET", "POST"])
+@erased_aware
+def journal_edit(request, pk, entry_pk):
+    report = report_for_worker(request, pk)
+    entry = selectors.journal_entry_get(case=report, pk=entry_pk)
+    if request.method == "GET":
+        services.journal_entry_record_view(entry=entry, by=request.user, request=request)
+    correcting = entry.is_signed
+    if not correcting and unverifiable_fields(entry):
+        # Its placeholder must not come back as the new text.
+        return integrity_page(request)
+    form = JournalForm(request.POST or None, initial={} if correcting else {"text": entry.text})
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form) as refused:
+            services.journal_entry_revise(
+                case=report,
+                entry=entry,
+                by=request.user,
+                request=request,
+                text=form.cleaned_data["text"],
+            )
+        if not refused:
+            messages.success(request, SAVED_AS_DRAFT)
+            return redirect("casework:report-detail", pk=report.pk)
+    return render(
+        request,
+        "casework/journal_form.html",
+        {"form": form, "report": report, "entry": entry, "correcting": correcting},
+    )
+
+
+@verified
+@require_http_methods(["GET", "POST"])
+@erased_aware
+def journal_sign(request, pk, entry_pk):
+    """GET asks to confirm (signing cannot be undone); POST signs."""
+    report = report_for_worker(request, pk)
+    entry = selectors.journal_entry_get(case=report, pk=entry_pk)
+    if request.method == "GET":
+        if entry.is_signed or entry.created_by_id != request.user.pk:
+            return redirect("casework:report-detail", pk=report.pk)
+        services.journal_entry_record_view(entry=entry, by=request.user, request=request)
+        return render(request, "casework/journal_sign.html", {"report": report, "entry": entry})
+    try:
+        services.journal_entry_sign(entry=entry, by=request.user, request=request)
+    except (TransitionNotAllowed, ConcurrentTransition):
+        messages.error(request, _("The note was already signed."))
+    else:
+        messages.success(request, _("The note is signed. It can no longer be changed."))
+    return redirect("casework:report-detail", pk=report.pk)
