@@ -1,11 +1,14 @@
 """The five roles of docs/design.md, as Django groups with named permissions.
 
-Groups are created by data migrations; this module is what code and tests
-read. Each later programme adds its permissions in its own migration and
-here, so the role test keeps the two in step.
+The permission sets are stated once, here (ROLE_PERMISSIONS). Data
+migrations make the groups hold them by calling ``roles_sync`` at the time
+they run (``roles_sync_operation``): a programme that adds a permission adds
+it here and ends its migration with that operation. The role test states
+DESIGN's table on its own and checks both the groups and this module.
 """
 
-from django.db import models
+from django.db import migrations, models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,20 +88,52 @@ ROLE_PERMISSIONS = {
 }
 
 
-def roles_sync():
+def _permissions(permission_model, dotted_names):
+    query = Q(pk__in=[])
+    for dotted in dotted_names:
+        app_label, codename = dotted.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return permission_model.objects.filter(query)
+
+
+def roles_sync(apps=None, *, missing_ok=False):
     """Make the role groups hold exactly ROLE_PERMISSIONS.
 
-    Migrations create the groups; this puts them back where something
-    removed them (a test database flush) and is what the role test compares
-    the migrations against.
+    With a migration's historical ``apps``, ``missing_ok``: a permission of a
+    model that does not exist yet at that point in the migrations is left
+    out, for the later migration that adds the model (and syncs again).
+    Without: every permission must exist. Tests call it to put the groups
+    back after a flush.
     """
-    from django.contrib.auth.models import Group, Permission
-
+    if apps is None:
+        from django.apps import apps
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
     for role, permissions in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role.value)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codename in (dotted.split(".") for dotted in permissions)
-            ]
-        )
+        group, _created = group_model.objects.get_or_create(name=role.value)
+        found = list(_permissions(permission_model, permissions))
+        if len(found) != len(permissions) and not missing_ok:
+            known = {f"{p.content_type.app_label}.{p.codename}" for p in found}
+            missing = sorted(set(permissions) - known)
+            raise LookupError(f"{role.value}: no such permission {missing}")
+        group.permissions.set(found)
+
+
+def _roles_sync_in_migration(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after all migrations (post_migrate);
+    # make them now so that the groups can hold them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    roles_sync(apps, missing_ok=True)
+
+
+def roles_sync_operation():
+    """The migration operation that gives the groups ROLE_PERMISSIONS as this
+    module states them when the migration runs. Going back leaves the groups
+    as they are: the migration before it stated the same sets, or fewer that
+    a later sync puts right."""
+    return migrations.RunPython(_roles_sync_in_migration, migrations.RunPython.noop)

@@ -18,14 +18,12 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import roles_required
+from accounts.auditing.services import access_log_export_record, access_log_search_record
 from accounts.roles import Role
 from audit.forms import AccessEventSearchForm
-from audit.models import Action
 from audit.selectors import access_events_search
-from audit.services import access_event_record
 
 PAGE_SIZE = 50
-LOG_OBJECT = "audit.accessevent"
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel with Swedish settings splits a CSV file on ";": "," is the decimal
@@ -87,12 +85,7 @@ def event_list(request):
         if form.person_not_found:
             return _render_list(request, form, no_match=True)
         if form.cleaned_data.get("identity_number"):
-            access_event_record(
-                action=Action.SEARCH,
-                request=request,
-                object_type=LOG_OBJECT,
-                person_ref=form.person_ref,
-            )
+            access_log_search_record(by=request.user, request=request, person_ref=form.person_ref)
         query = form.query_string()
         return redirect(reverse("audit:event-list") + (f"?{query}" if query else ""))
     form = AccessEventSearchForm(request.GET, person_lookup=_person_lookup())
@@ -196,12 +189,7 @@ def event_export(request):
         return _render_list(request, form)
     events = access_events_search(**form.search_filters())
     # Logged before the first row leaves: a download cut short still counts.
-    access_event_record(
-        action=Action.EXPORT,
-        request=request,
-        object_type=LOG_OBJECT,
-        person_ref=form.person_ref,
-    )
+    access_log_export_record(by=request.user, request=request, person_ref=form.person_ref)
     response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_export_filename(form)

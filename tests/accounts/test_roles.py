@@ -1,8 +1,11 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.roles import ROLE_PERMISSIONS, Role
+from accounts.roles import ROLE_PERMISSIONS, Role, roles_sync
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +150,36 @@ def test_the_sspf_member_sees_the_own_groups(client, sspf_member):
     sign_in(client, sspf_member)
     content = client.get(reverse("accounts:start")).content.decode()
     assert "SSPF Hjällbo" in content
+
+
+# --- The sets are stated once: the migration reads them from accounts/roles.py ---------------
+
+
+def _migration_sync():
+    module = importlib.import_module(
+        "accounts.migrations.0006_role_permissions_from_the_roles_module"
+    )
+    (operation,) = module.Migration.operations
+    return operation.code
+
+
+def test_the_role_migration_reads_the_roles_module_when_it_runs(monkeypatch):
+    changed = {role: set(permissions) for role, permissions in ROLE_PERMISSIONS.items()}
+    changed[Role.UNIT_MANAGER] -= {"casework.assign_report"}
+    changed[Role.AUDITOR] |= {"accounts.view_district"}
+    monkeypatch.setattr("accounts.roles.ROLE_PERMISSIONS", changed)
+    _migration_sync()(django_apps, None)
+    assert "casework.assign_report" not in group_permissions("unit_manager")
+    assert group_permissions("auditor") == EXPECTED["auditor"] | {"accounts.view_district"}
+
+
+def test_a_permission_whose_model_comes_later_waits_for_its_migration(monkeypatch):
+    changed = {role: set(permissions) for role, permissions in ROLE_PERMISSIONS.items()}
+    changed[Role.SSPF_MEMBER] |= {"sspf.view_concernreferral"}
+    monkeypatch.setattr("accounts.roles.ROLE_PERMISSIONS", changed)
+    # In a migration, before the model exists: the rest is granted.
+    _migration_sync()(django_apps, None)
+    assert group_permissions("sspf_member") == EXPECTED["sspf_member"]
+    # Outside one, a permission that does not exist is an error, not a silent gap.
+    with pytest.raises(LookupError, match=r"sspf\.view_concernreferral"):
+        roles_sync()
