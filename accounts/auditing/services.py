@@ -6,25 +6,13 @@ from audit.services import access_event_record
 LOG_OBJECT = "audit.accessevent"
 
 
-def access_log_search_record(*, by, request, person_ref):
-    """Log that an auditor searched the log by a person's identity number.
-    Side effects: an access-log event naming the person by ref only."""
+def access_log_use_record(*, action, by, request, person_ref):
+    """Log that an auditor searched the log by a person's identity number
+    (``Action.SEARCH``) or exported events (``Action.EXPORT``); ``person_ref``:
+    the person searched for, or None. Side effects: an access-log event
+    naming the person by ref only."""
+    if action not in (Action.SEARCH, Action.EXPORT):
+        raise ValueError(f"not a use of the log: {action}")
     access_event_record(
-        action=Action.SEARCH,
-        request=request,
-        actor=by,
-        object_type=LOG_OBJECT,
-        person_ref=person_ref,
-    )
-
-
-def access_log_export_record(*, by, request, person_ref):
-    """Log that an auditor exported events (``person_ref``: the person searched
-    for, or None). Side effects: an access-log event."""
-    access_event_record(
-        action=Action.EXPORT,
-        request=request,
-        actor=by,
-        object_type=LOG_OBJECT,
-        person_ref=person_ref,
+        action=action, request=request, actor=by, object_type=LOG_OBJECT, person_ref=person_ref
     )

@@ -18,9 +18,10 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import roles_required
-from accounts.auditing.services import access_log_export_record, access_log_search_record
+from accounts.auditing.services import access_log_use_record
 from accounts.roles import Role
 from audit.forms import AccessEventSearchForm
+from audit.models import Action
 from audit.selectors import access_events_search
 
 PAGE_SIZE = 50
@@ -85,7 +86,9 @@ def event_list(request):
         if form.person_not_found:
             return _render_list(request, form, no_match=True)
         if form.cleaned_data.get("identity_number"):
-            access_log_search_record(by=request.user, request=request, person_ref=form.person_ref)
+            access_log_use_record(
+                action=Action.SEARCH, by=request.user, request=request, person_ref=form.person_ref
+            )
         query = form.query_string()
         return redirect(reverse("audit:event-list") + (f"?{query}" if query else ""))
     form = AccessEventSearchForm(request.GET, person_lookup=_person_lookup())
@@ -189,7 +192,9 @@ def event_export(request):
         return _render_list(request, form)
     events = access_events_search(**form.search_filters())
     # Logged before the first row leaves: a download cut short still counts.
-    access_log_export_record(by=request.user, request=request, person_ref=form.person_ref)
+    access_log_use_record(
+        action=Action.EXPORT, by=request.user, request=request, person_ref=form.person_ref
+    )
     response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_export_filename(form)

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import access_event_record
 from casework.errors import ApplicationError
+from casework.events import event_record
 from casework.fsm import may_take
 from casework.journal.models import Contact, ContactKind, JournalEntry
 
@@ -22,14 +22,7 @@ CONTACT_OBJECT = "casework.contact"
 
 def journal_entry_record_view(*, entry, by, request):
     """Log that a page showed a journal note's text. Side effects: an access-log event."""
-    access_event_record(
-        action="view",
-        request=request,
-        actor=by,
-        object_type=JOURNAL_OBJECT,
-        object_id=str(entry.pk),
-        person_ref=entry.person_id,
-    )
+    event_record("view", entry, by=by, request=request)
 
 
 def contact_record(*, case, by, request=None, occurred_at, kind, participants=""):
@@ -53,14 +46,7 @@ def contact_record(*, case, by, request=None, occurred_at, kind, participants=""
         )
         contact._history_user = by
         contact.save()
-        access_event_record(
-            action="create",
-            request=request,
-            actor=by,
-            object_type=CONTACT_OBJECT,
-            object_id=str(contact.pk),
-            person_ref=case.person_id,
-        )
+        event_record("create", contact, by=by, request=request)
     return contact
 
 
@@ -90,14 +76,8 @@ def journal_entry_write(*, case, by, request=None, text, contact=None, corrects=
         )
         entry._history_user = by
         entry.save()
-        access_event_record(
-            action="create",
-            request=request,
-            actor=by,
-            object_type=JOURNAL_OBJECT,
-            object_id=str(entry.pk),
-            person_ref=case.person_id,
-            detail="correction" if corrects else "",
+        event_record(
+            "create", entry, by=by, request=request, detail="correction" if corrects else ""
         )
     return entry
 
@@ -132,14 +112,7 @@ def journal_entry_edit(*, entry, by, request=None, text):
         locked.updated_at = timezone.now()
         locked._history_user = by
         locked.save()
-        access_event_record(
-            action="change",
-            request=request,
-            actor=by,
-            object_type=JOURNAL_OBJECT,
-            object_id=str(locked.pk),
-            person_ref=locked.person_id,
-        )
+        event_record("change", locked, by=by, request=request)
     return locked
 
 
@@ -153,13 +126,5 @@ def journal_entry_sign(*, entry, by, request=None):
         entry.sign(by=by, at=timezone.now())
         entry._history_user = by
         entry.save()
-        access_event_record(
-            action="transition",
-            request=request,
-            actor=by,
-            object_type=JOURNAL_OBJECT,
-            object_id=str(entry.pk),
-            person_ref=entry.person_id,
-            detail="sign",
-        )
+        event_record("transition", entry, by=by, request=request, detail="sign")
     return entry

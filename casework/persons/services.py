@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import access_event_record, access_events_record_many
+from audit.services import access_events_record_many
 from casework.errors import ApplicationError, ChangedMeanwhile
+from casework.events import event_record
 from casework.persons.access import OPENED_WITH_REASON, PersonAccess, person_access
 from casework.persons.identity_numbers import parse_identity_number
 from casework.persons.models import Person, identity_number_index
@@ -117,14 +118,7 @@ def person_register(*, by, request=None, identity_number="", **values):
         person._history_user = by
         _save_person(person)
         person.refresh_name_tokens()
-        access_event_record(
-            action="create",
-            request=request,
-            actor=by,
-            object_type=PERSON_OBJECT,
-            object_id=str(person.pk),
-            person_ref=person.pk,
-        )
+        event_record("create", person, by=by, request=request)
     return person
 
 
@@ -161,15 +155,7 @@ def person_update(*, person, by, request=None, seen_version=None, identity_numbe
         _save_person(locked)
         if {"given_names", "family_name"} & set(changed):
             locked.refresh_name_tokens()
-        access_event_record(
-            action="change",
-            request=request,
-            actor=by,
-            object_type=PERSON_OBJECT,
-            object_id=str(locked.pk),
-            person_ref=locked.pk,
-            detail=",".join(changed),
-        )
+        event_record("change", locked, by=by, request=request, detail=",".join(changed))
     return changed
 
 
@@ -233,13 +219,11 @@ def person_record_view(*, person, by, request, access):
     reason = ""
     if access is PersonAccess.WITH_REASON:
         reason = request.session[OPENED_WITH_REASON][str(person.pk)]["reason"]
-    access_event_record(
-        action="view",
+    event_record(
+        "view",
+        person,
+        by=by,
         request=request,
-        actor=by,
-        object_type=PERSON_OBJECT,
-        object_id=str(person.pk),
-        person_ref=person.pk,
         reason=reason,
         flagged=access is PersonAccess.WITH_REASON,
     )
@@ -256,16 +240,7 @@ def person_open_with_reason(*, person, by, request, reason):
         "reason": reason,
     }
     request.session[OPENED_WITH_REASON] = opened
-    access_event_record(
-        action="open_with_reason",
-        request=request,
-        actor=by,
-        object_type=PERSON_OBJECT,
-        object_id=str(person.pk),
-        person_ref=person.pk,
-        reason=reason,
-        flagged=True,
-    )
+    event_record("open_with_reason", person, by=by, request=request, reason=reason, flagged=True)
 
 
 def person_erase(*, person, by, request=None):
@@ -278,11 +253,4 @@ def person_erase(*, person, by, request=None):
     """
     with transaction.atomic():
         person.erase(by=by)
-        access_event_record(
-            action="erase",
-            request=request,
-            actor=by,
-            object_type=PERSON_OBJECT,
-            object_id=str(person.pk),
-            person_ref=person.pk,
-        )
+        event_record("erase", person, by=by, request=request)

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from audit.services import access_event_record, access_events_record_many
+from audit.services import access_events_record_many
 from casework.errors import ApplicationError
+from casework.events import event_record
 from casework.fsm import may_take
 from casework.journal.models import Contact
 from casework.journal.services import contact_record
@@ -138,14 +139,7 @@ def report_register(
         report.set_deadline(report_deadline(report))
         report._history_user = by
         report.save()
-        access_event_record(
-            action="create",
-            request=request,
-            actor=by,
-            object_type=REPORT_OBJECT,
-            object_id=str(report.pk),
-            person_ref=person.pk,
-        )
+        event_record("create", report, by=by, request=request)
     return report
 
 
@@ -259,13 +253,11 @@ def _person_reachable_for_registration(
     """Refuse what the policy refuses; True when the file must be opened with the reason."""
     access = person_access(user=by, person=person, session=session)
     if access is PersonAccess.NONE:
-        access_event_record(
-            action="access_denied",
+        event_record(
+            "access_denied",
+            person,
+            by=by,
             request=request,
-            actor=by,
-            object_type=person_services.PERSON_OBJECT,
-            object_id=str(person.pk),
-            person_ref=person.pk,
             outcome="denied",
             flagged=True,
             detail="report_registration",
@@ -307,14 +299,7 @@ def _person_reachable_for_registration(
 
 def report_record_view(*, report, by, request):
     """Log that a report's page was shown. Side effects: an access-log event."""
-    access_event_record(
-        action="view",
-        request=request,
-        actor=by,
-        object_type=REPORT_OBJECT,
-        object_id=str(report.pk),
-        person_ref=report.person_id,
-    )
+    event_record("view", report, by=by, request=request)
 
 
 def report_take_step(
@@ -396,15 +381,7 @@ def report_take_step(
         # ConcurrentTransitionMixin adds WHERE state = <old> to the UPDATE: a
         # belt to the lock's braces where select_for_update is a no-op (SQLite).
         fresh.save()
-        access_event_record(
-            action="transition",
-            request=request,
-            actor=by,
-            object_type=REPORT_OBJECT,
-            object_id=str(fresh.pk),
-            person_ref=fresh.person_id,
-            detail=step,
-        )
+        event_record("transition", fresh, by=by, request=request, detail=step)
     return fresh
 
 
@@ -462,15 +439,8 @@ def report_assign(*, report, to_user, by, request=None):
         locked.assigned_to = to_user
         locked._history_user = by
         locked.save(update_fields=["assigned_to"])
-        access_event_record(
-            action="change",
-            request=request,
-            actor=by,
-            subject_user=to_user,
-            object_type=REPORT_OBJECT,
-            object_id=str(locked.pk),
-            person_ref=locked.person_id,
-            detail="assigned_to",
+        event_record(
+            "change", locked, by=by, request=request, subject_user=to_user, detail="assigned_to"
         )
     return locked
 
@@ -487,14 +457,7 @@ def report_erase(*, report, by, request=None):
         if locked.erased_at is not None:
             return locked
         locked.erase(by=by)
-        access_event_record(
-            action="erase",
-            request=request,
-            actor=by,
-            object_type=REPORT_OBJECT,
-            object_id=str(locked.pk),
-            person_ref=locked.person_id,
-        )
+        event_record("erase", locked, by=by, request=request)
     return locked
 
 

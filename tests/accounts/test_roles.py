@@ -1,8 +1,9 @@
 import importlib
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from accounts.roles import ROLE_PERMISSIONS, Role, roles_sync
@@ -155,12 +156,16 @@ def test_the_sspf_member_sees_the_own_groups(client, sspf_member):
 # --- The sets are stated once: the migration reads them from accounts/roles.py ---------------
 
 
-def _migration_sync():
-    module = importlib.import_module(
-        "accounts.migrations.0006_role_permissions_from_the_roles_module"
-    )
+SYNC_MIGRATION = ("accounts", "0006_role_permissions_from_the_roles_module")
+
+
+def _run_sync_migration():
+    """Run migration 0006's operation as migrate would, on the models as they
+    stand at that migration (not the live registry, which it changes)."""
+    module = importlib.import_module(f"accounts.migrations.{SYNC_MIGRATION[1]}")
     (operation,) = module.Migration.operations
-    return operation.code
+    historical = MigrationExecutor(connection).loader.project_state(SYNC_MIGRATION).apps
+    operation.code(historical, None)
 
 
 def test_the_role_migration_reads_the_roles_module_when_it_runs(monkeypatch):
@@ -168,7 +173,7 @@ def test_the_role_migration_reads_the_roles_module_when_it_runs(monkeypatch):
     changed[Role.UNIT_MANAGER] -= {"casework.assign_report"}
     changed[Role.AUDITOR] |= {"accounts.view_district"}
     monkeypatch.setattr("accounts.roles.ROLE_PERMISSIONS", changed)
-    _migration_sync()(django_apps, None)
+    _run_sync_migration()
     assert "casework.assign_report" not in group_permissions("unit_manager")
     assert group_permissions("auditor") == EXPECTED["auditor"] | {"accounts.view_district"}
 
@@ -178,7 +183,7 @@ def test_a_permission_whose_model_comes_later_waits_for_its_migration(monkeypatc
     changed[Role.SSPF_MEMBER] |= {"sspf.view_concernreferral"}
     monkeypatch.setattr("accounts.roles.ROLE_PERMISSIONS", changed)
     # In a migration, before the model exists: the rest is granted.
-    _migration_sync()(django_apps, None)
+    _run_sync_migration()
     assert group_permissions("sspf_member") == EXPECTED["sspf_member"]
     # Outside one, a permission that does not exist is an error, not a silent gap.
     with pytest.raises(LookupError, match=r"sspf\.view_concernreferral"):
