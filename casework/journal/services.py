@@ -34,20 +34,32 @@ def contact_record(*, case, by, request=None, occurred_at, kind, participants=""
     if kind not in ContactKind.values:
         raise ApplicationError(_("Choose the kind of contact."), field="kind")
     with transaction.atomic():
-        contact = Contact(
-            person_id=case.person_id,
-            data_key_id=case.data_key_id,
-            case_type=ContentType.objects.get_for_model(case),
-            case_id=case.pk,
+        contact = _case_record_create(
+            Contact,
+            case=case,
+            by=by,
             occurred_at=occurred_at,
             kind=kind,
             participants=participants,
-            created_by=by,
         )
-        contact._history_user = by
-        contact.save()
         event_record("create", contact, by=by, request=request)
     return contact
+
+
+def _case_record_create(model, *, case, by, **values):
+    """Save a new contact or note of ``case``, sealed under the case's key,
+    with its history row."""
+    record = model(
+        person_id=case.person_id,
+        data_key_id=case.data_key_id,
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
+        created_by=by,
+        **values,
+    )
+    record._history_user = by
+    record.save()
+    return record
 
 
 def journal_entry_write(*, case, by, request=None, text, contact=None, corrects=None):
@@ -64,18 +76,9 @@ def journal_entry_write(*, case, by, request=None, text, contact=None, corrects=
     if corrects is not None and not corrects.is_signed:
         raise ApplicationError(_("Only a signed note is corrected; edit the draft instead."))
     with transaction.atomic():
-        entry = JournalEntry(
-            person_id=case.person_id,
-            data_key_id=case.data_key_id,
-            case_type=ContentType.objects.get_for_model(case),
-            case_id=case.pk,
-            contact=contact,
-            text=text,
-            corrects=corrects,
-            created_by=by,
+        entry = _case_record_create(
+            JournalEntry, case=case, by=by, contact=contact, text=text, corrects=corrects
         )
-        entry._history_user = by
-        entry.save()
         event_record(
             "create", entry, by=by, request=request, detail="correction" if corrects else ""
         )
