@@ -15,6 +15,7 @@ from casework.reports.access import report_shows_person
 from casework.reports.deadlines import report_deadline
 from casework.reports.forms import ReportStepForm
 from casework.reports.services import REPORT_OBJECT
+from casework.reports.timeline import report_timeline_page
 
 # What each step's button says: the action it takes.
 STEP_BUTTONS = {
@@ -110,7 +111,7 @@ def report_page(request, report, *, step_forms=None, journal_form=None, conflict
             "resendable": step in steps,
         }
     # Newest first, a page at a time: a long case costs no more than a short one.
-    timeline = selectors.report_timeline_page(
+    timeline = report_timeline_page(
         report,
         with_records=may_see_case_records(user),
         page=request.GET.get("timeline"),

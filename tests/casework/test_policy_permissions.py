@@ -16,8 +16,8 @@ from casework.errors import ChangedMeanwhile
 from casework.journal.services import contact_record, journal_entry_write
 from casework.models import Person
 from casework.persons.services import person_register, person_update, person_version
-from casework.reports.selectors import report_timeline
 from casework.reports.services import report_register
+from casework.reports.timeline import report_timeline
 from tests.conftest import sign_in
 from tests.factories import DistrictFactory, UserFactory
 

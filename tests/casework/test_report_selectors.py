@@ -16,12 +16,12 @@ from casework.persons.demo import identity_number
 from casework.persons.services import person_register
 from casework.reports.selectors import (
     report_get_for_user,
-    report_timeline,
     reports_for_user,
     reports_open_for_unit,
     reports_open_for_worker,
 )
 from casework.reports.services import report_assign, report_register, report_take_step
+from casework.reports.timeline import report_timeline
 from tests.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

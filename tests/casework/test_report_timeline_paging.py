@@ -18,8 +18,8 @@ from casework.journal.services import contact_record, journal_entry_write
 from casework.models import Contact, JournalEntry, ReportState, Under15Report
 from casework.persons.demo import identity_number
 from casework.persons.services import person_register
-from casework.reports.selectors import TIMELINE_PER_PAGE, report_timeline, report_timeline_page
 from casework.reports.services import report_assign, report_register, report_take_step
+from casework.reports.timeline import TIMELINE_PER_PAGE, report_timeline, report_timeline_page
 from tests.conftest import sign_in, swedish
 from tests.factories import DistrictFactory, UserFactory
 

@@ -491,7 +491,7 @@ def test_times_typed_to_the_minute_and_recorded_to_the_second_compare_by_the_min
 ):
     """A note written at 10:00:40 about a call typed as 10:00 but logged afterwards:
     same minute, so the order is the order they were recorded in."""
-    from casework.reports.selectors import report_timeline
+    from casework.reports.timeline import report_timeline
 
     minute = timezone.localtime().replace(second=0, microsecond=0) - timedelta(minutes=5)
     note = journal_entry_write(case=report, by=worker, text="Anteckning")
