@@ -248,7 +248,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
     # steps to offer. The service puts the user's answer (protection need,
     # decision, reason) on the report first; a reason that does not fit the
     # report then fails the condition as a step the state does not allow.
-    def decided_to_investigate(self):
+    def can_start_investigation(self):
         return self.decision == AssessmentDecision.OPEN_INVESTIGATION
 
     def close_reasons_allowed(self):
@@ -264,7 +264,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
                 return {CloseReason.REFERRED}
         return set()
 
-    def close_reason_fits(self):
+    def can_close(self):
         """Some reason fits the report, and the one given (if any) is one of them."""
         allowed = self.close_reasons_allowed()
         return bool(allowed) and (not self.close_reason or self.close_reason in allowed)
@@ -309,7 +309,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
         source=ReportState.ASSESSED,
         target=ReportState.INVESTIGATING,
         permission="casework.work_report",
-        conditions=[decided_to_investigate],
+        conditions=[can_start_investigation],
     )
     def start_investigation(self, *, by, at):
         self.investigation_started_at = at
@@ -320,7 +320,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
         source=ReportState.RECEIVED,
         target=ReportState.CLOSED,
         permission="casework.work_report",
-        conditions=[close_reason_fits],
+        conditions=[can_close],
     )
     def close_on_receipt(self, *, by, at):
         self.closed_at = at
@@ -331,7 +331,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
         source=[ReportState.ASSESSED, ReportState.INVESTIGATING],
         target=ReportState.CLOSED,
         permission="casework.work_report",
-        conditions=[close_reason_fits],
+        conditions=[can_close],
     )
     def close(self, *, by, at):
         self.closed_at = at
