@@ -1,4 +1,5 @@
-"""Demo organisation and one user per role, for `make demo` and the browser tests.
+"""Demo organisation and one user per role but SSPF members (sspf/demo.py seeds
+them with their groups), for `make demo` and the browser tests.
 
 Idempotent: a second run finds what the first made. Passwords are reset to
 the demo password and backup codes are replaced (old ones cannot be shown
@@ -15,7 +16,6 @@ from django.db import transaction
 from accounts import services
 from accounts.models import AuthenticatorDevice, District, Unit
 from accounts.roles import Role
-from sspf.models import Organisation, SspfGroup, SspfMembership
 
 DEMO_PASSWORD = "trygg-demo-2026"
 
@@ -36,7 +36,6 @@ UNITS = {
     "Barn och unga Lövgärdet och Rannebergen": ["Lövgärdet", "Rannebergen", "Eriksbo"],
     "Avhopparverksamheten Nordost": [],
 }
-SSPF_GROUPS = ["Hjällbo", "Hammarkullen", "Gårdsten", "Lövgärdet", "Rannebergen"]
 
 
 @dataclass
@@ -46,8 +45,6 @@ class DemoUser:
     last_name: str
     role: Role
     unit: str | None = None
-    sspf_groups: tuple = ()
-    organisation: str = ""
 
 
 DEMO_USERS = [
@@ -59,14 +56,6 @@ DEMO_USERS = [
         "Strand",
         Role.SOCIAL_WORKER,
         "Barn och unga Lövgärdet och Rannebergen",
-    ),
-    DemoUser(
-        "sspf",
-        "Jonas",
-        "Berg",
-        Role.SSPF_MEMBER,
-        sspf_groups=("SSPF Hjällbo", "SSPF Hammarkullen"),
-        organisation=Organisation.SCHOOL,
     ),
     DemoUser("enhetschef", "Maria", "Ek", Role.UNIT_MANAGER, "Barn och unga Angered"),
     DemoUser("loggkontroll", "Karin", "Holm", Role.AUDITOR),
@@ -90,13 +79,10 @@ def _seed_organisation():
     for unit_name, district_names in UNITS.items():
         unit, _created = Unit.objects.get_or_create(name=unit_name)
         unit.districts.add(*(districts[name] for name in district_names))
-    for area in SSPF_GROUPS:
-        SspfGroup.objects.get_or_create(
-            name=f"SSPF {area}", defaults={"district": districts[area]}
-        )
 
 
-def _seed_user(spec):
+def demo_user_seed(spec):
+    """Create or refresh one demo user (the programmes' seeders add their own)."""
     user_model = get_user_model()
     user, _created = user_model.objects.get_or_create(username=spec.username)
     user.first_name = spec.first_name
@@ -110,12 +96,6 @@ def _seed_user(spec):
     user.set_password(DEMO_PASSWORD)
     user.save()
     user.groups.set([Group.objects.get(name=spec.role.value)])
-    for group_name in spec.sspf_groups:
-        SspfMembership.objects.update_or_create(
-            group=SspfGroup.objects.get(name=group_name),
-            user=user,
-            defaults={"organisation": spec.organisation},
-        )
     device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = AuthenticatorDevice.objects.create(
@@ -129,4 +109,4 @@ def _seed_user(spec):
 def demo_seed():
     """Create or refresh the demo organisation and users; returns what to print."""
     _seed_organisation()
-    return [_seed_user(spec) for spec in DEMO_USERS]
+    return [demo_user_seed(spec) for spec in DEMO_USERS]

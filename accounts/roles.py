@@ -52,6 +52,9 @@ ROLE_PERMISSIONS = {
     Role.SSPF_MEMBER: {
         "accounts.view_district",
         "sspf.view_sspfgroup",
+        "sspf.view_concernreferral",
+        "sspf.raise_referral",
+        "sspf.work_referral",
     },
     Role.UNIT_MANAGER: {
         "accounts.view_district",

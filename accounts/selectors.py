@@ -16,12 +16,6 @@ def unit_members_for_manager(*, manager):
     )
 
 
-def sspf_memberships_for_user(*, user):
-    return user.sspf_memberships.select_related("group", "group__district").filter(
-        group__is_active=True
-    )
-
-
 def users_locked_out():
     return get_user_model().objects.filter(locked_until__gt=timezone.now()).order_by("username")
 

@@ -213,8 +213,6 @@ def start(request):
     context = {"roles": roles, "Role": Role}
     if Role.UNIT_MANAGER in roles:
         context["unit_members"] = selectors.unit_members_for_manager(manager=user)
-    if Role.SSPF_MEMBER in roles:
-        context["sspf_memberships"] = selectors.sspf_memberships_for_user(user=user)
     if Role.ADMINISTRATOR in roles:
         context["locked_users"] = selectors.users_locked_out()
         context["user_counts"] = selectors.user_count_by_role()

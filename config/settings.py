@@ -352,6 +352,8 @@ HEALTH_CHECKS = [
     "vault.health.key_ring_opens_the_data",
 ]
 # Under-15 reports: the Gothenburg method's targets and the legal limits.
+# How long a guardian consent to share a youth's identity in an SSPF group holds.
+SSPF_CONSENT_MONTHS = envint("SSPF_CONSENT_MONTHS", 12, minimum=1)
 UNDER15_PROTECTION_HOURS = envint("UNDER15_PROTECTION_HOURS", 24, minimum=1)
 UNDER15_FIRST_CONTACT_DAYS = envint("UNDER15_FIRST_CONTACT_DAYS", 7, minimum=1)
 UNDER15_ASSESSMENT_DAYS = envint("UNDER15_ASSESSMENT_DAYS", 14, minimum=1)
@@ -386,6 +388,7 @@ if AUDIT_ALLOW_MAINTENANCE and not DEVELOPMENT:
 START_PAGE_PANELS = [
     "casework.reports.panels.worker_panel",
     "casework.reports.panels.manager_panel",
+    "sspf.panels.member_panel",
 ]
 # The same for a person's page: each programme shows the person's cases.
 PERSON_PAGE_PANELS = ["casework.reports.panels.person_reports_panel"]
@@ -394,8 +397,10 @@ CASEWORK_CASE_MODELS = ["casework.Under15Report"]
 
 # Each is a dotted path to a callable(stdout=...) that adds demo data.
 DEMO_SEEDERS = [
+    "sspf.demo.demo_groups_seed",
     "casework.persons.demo.demo_persons_seed",
     "casework.reports.demo.demo_reports_seed",
+    "sspf.demo.demo_referrals_seed",
 ]
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("passkeys/", include("accounts.passkeys")),
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
+    path("sspf/", include("sspf.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

@@ -12,7 +12,11 @@ from casework.events import event_record
 from casework.persons.access import OPENED_WITH_REASON, PersonAccess, person_access
 from casework.persons.identity_numbers import parse_identity_number
 from casework.persons.models import Person, identity_number_index
-from casework.persons.selectors import person_find_by_identity_number, persons_search_for_user
+from casework.persons.selectors import (
+    person_find_by_identity_number,
+    person_names_match,
+    persons_search_for_user,
+)
 from vault.models import DataKey
 
 PERSON_OBJECT = "casework.person"
@@ -105,10 +109,20 @@ def person_register(*, by, request=None, identity_number="", **values):
     """
     if not by.has_perm("casework.register_person"):
         raise PermissionDenied
+    return _person_create(
+        by=by,
+        request=request,
+        identity_number=identity_number,
+        responsible_unit=by.unit,
+        **values,
+    )
+
+
+def _person_create(*, by, request, identity_number, responsible_unit, **values):
     with transaction.atomic():
         person = Person(
             data_key=DataKey.create(),
-            responsible_unit=by.unit,
+            responsible_unit=responsible_unit,
             created_by=by,
             **{name: values.get(name) for name in EDITABLE_FIELDS if name in values},
         )
@@ -120,6 +134,70 @@ def person_register(*, by, request=None, identity_number="", **values):
         person.refresh_name_tokens()
         event_record("create", person, by=by, request=request)
     return person
+
+
+def person_identify(*, by, request=None, identity_number, given_names, family_name):
+    """The person a programme's case is about, found by identity number, for a
+    user who never sees the person's file (an SSPF member raising a concern).
+
+    Found: the typed names must fit the registered ones (compared by blind
+    index, never decrypted), and a protected person is refused with a
+    message that names nothing. Not found: None, and the caller registers
+    the youth with ``person_register_unassigned`` in its own transaction.
+    The caller checks its own permission first. Refusals are
+    ApplicationError with ``code`` ``names_needed``,
+    ``check_identity_number`` or ``not_here``; call it outside a
+    transaction, so that the refusal's access-log event stays.
+    """
+    if not (given_names.strip() and family_name.strip()):
+        raise ApplicationError(
+            _("Enter the youth's given names and family name."),
+            code="names_needed",
+            field="given_names",
+        )
+    person = person_find_by_identity_number(identity_number)
+    if person is None:
+        return None
+    if person.protected_identity or person.is_erased:
+        event_record(
+            "access_denied",
+            person,
+            by=by,
+            request=request,
+            outcome="denied",
+            flagged=True,
+            detail="person_identify",
+        )
+        raise ApplicationError(
+            _("A concern about this youth cannot be raised here. Contact social services."),
+            code="not_here",
+            field="identity_number",
+        )
+    if not person_names_match(person, given_names=given_names, family_name=family_name):
+        raise ApplicationError(
+            _(
+                "The identity number belongs to a person registered with other names. "
+                "Check the number and the names."
+            ),
+            code="check_identity_number",
+            field="identity_number",
+        )
+    return person
+
+
+def person_register_unassigned(*, by, request=None, identity_number, given_names, family_name):
+    """Register a youth another programme's case is about (``person_identify``
+    found nobody), with no responsible unit. The caller checks its own
+    permission. Side effects: those of ``person_register``."""
+    return _person_create(
+        by=by,
+        request=request,
+        identity_number=identity_number,
+        given_names=given_names,
+        family_name=family_name,
+        guardians=[],
+        responsible_unit=None,
+    )
 
 
 def person_update(*, person, by, request=None, seen_version=None, identity_number=None, **values):

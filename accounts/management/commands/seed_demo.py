@@ -22,9 +22,10 @@ class Command(BaseCommand):
                 "Use --force only on a throwaway database."
             )
         seeded = demo_seed()
-        # Each programme adds its demo data (persons, cases) through a seeder.
+        # Each app adds its demo data (groups, persons, cases) through a
+        # seeder; one that makes users returns them, to print how they sign in.
         for path in settings.DEMO_SEEDERS:
-            import_string(path)(stdout=self.stdout)
+            seeded += import_string(path)(stdout=self.stdout) or []
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /login/ as:"))
         for item in seeded:
             user = item.user

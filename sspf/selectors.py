@@ -1,0 +1,212 @@
+"""Who sees which referral, and whether the youth may be named: the one place
+the identity rule is decided.
+
+A member of an SSPF group (role and named permission) sees the group's
+referrals. The youth's name and identity number are shown to a member only
+while a consent holds that covers the member's organisation in that group:
+given, not expired and not withdrawn on the day of the request, with the
+youth's own agreement once they are 15. Everywhere else (before consent,
+after refusal, expiry or withdrawal, to another organisation) the referral
+is its pseudonymous label and nothing that identifies the youth. Pages,
+exports and printouts get a ``ReferralShown`` from here and never the
+person.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role
+from sspf.models import (
+    OPEN_REFERRAL_STATES,
+    ConcernReferral,
+    Consent,
+    Organisation,
+    SspfGroup,
+    SspfMembership,
+)
+
+YOUTH_OWN_CONSENT_AGE = 15
+
+
+def memberships_for_user(*, user):
+    """The user's memberships of active groups, as an SSPF member; none otherwise."""
+    if not (user.has_role(Role.SSPF_MEMBER) and user.has_perm("sspf.view_concernreferral")):
+        return SspfMembership.objects.none()
+    return SspfMembership.objects.filter(user=user, group__is_active=True).select_related(
+        "group", "group__district"
+    )
+
+
+def groups_for_user(*, user):
+    """The active groups the user is a member of, by name."""
+    return SspfGroup.objects.filter(
+        pk__in=memberships_for_user(user=user).values("group")
+    ).select_related("district")
+
+
+def referrals_for_user(*, user):
+    """The referrals of the user's groups."""
+    return ConcernReferral.objects.filter(
+        group__in=memberships_for_user(user=user).values("group")
+    ).select_related("group", "data_key", "raised_by")
+
+
+def referral_get_for_user(*, user, pk):
+    referral = referrals_for_user(user=user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def consents_holding(*, on):
+    """The consents that hold on the date ``on`` (the youth's age apart, see below)."""
+    return Consent.objects.filter(
+        Q(granted=True, given_on__lte=on, expires_on__gt=on)
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+    )
+
+
+def _covering(organisation):
+    return Q(**{f"covers_{Organisation(organisation).value}": True})
+
+
+def referrals_with_consent_for_user(*, user, on=None):
+    """``referrals_for_user`` with ``has_consent``: a consent holds today that
+    covers the user's organisation in the referral's group (in SQL, for lists)."""
+    on = on or timezone.localdate()
+    covered = Q(pk__in=[])
+    for membership in memberships_for_user(user=user):
+        covered |= Q(referral__group_id=membership.group_id) & _covering(membership.organisation)
+    holding = consents_holding(on=on).filter(covered, referral=OuterRef("pk"))
+    return referrals_for_user(user=user).annotate(has_consent=Exists(holding))
+
+
+def _age_on(born, on):
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def consent_for_identity(*, referral, organisation, on=None):
+    """The consent that lets ``organisation`` see the youth's identity on ``on``, or None."""
+    if not referral.about_youth or organisation is None:
+        return None
+    on = on or timezone.localdate()
+    candidates = consents_holding(on=on).filter(_covering(organisation), referral=referral)
+    born = referral.person.date_of_birth
+    needs_own = born is not None and _age_on(born, on) >= YOUTH_OWN_CONSENT_AGE
+    for consent in candidates.order_by("-given_on", "-recorded_at"):
+        if consent.guardian_one and (consent.youth_agrees or not needs_own):
+            return consent
+    return None
+
+
+@dataclass(frozen=True)
+class ReferralShown:
+    """What a page, an export or a printout may show of a referral to one user."""
+
+    pk: object
+    label: str
+    group: object
+    state: str
+    state_display: str
+    category_display: str
+    raised_at: object
+    raised_for_display: str
+    raised_by: object
+    about_youth: bool
+    # The pseudonymous id of the youth's file, for the access log; never shown.
+    person_ref: object
+    place: str
+    concern: str
+    is_open: bool
+    # Only where a consent holds for the user's organisation; else empty.
+    identified: bool
+    youth_name: str
+    youth_identity_number: str
+    consent: Consent | None
+
+    @property
+    def title(self):
+        return self.youth_name if self.identified else self.label
+
+
+def organisation_in_group(*, user, group):
+    membership = memberships_for_user(user=user).filter(group=group).first()
+    return membership.organisation if membership else None
+
+
+def referral_shown(*, referral, user, organisation=None, on=None, may_identify=True):
+    """The referral as ``user`` may see it. ``organisation``: the user's in the
+    referral's group (looked up when not given); ``may_identify`` false skips
+    the consent look-up (a list row where SQL found no consent)."""
+    if organisation is None:
+        organisation = organisation_in_group(user=user, group=referral.group)
+    consent = (
+        consent_for_identity(referral=referral, organisation=organisation, on=on)
+        if may_identify
+        else None
+    )
+    person = referral.person if consent is not None else None
+    return ReferralShown(
+        pk=referral.pk,
+        label=referral.label,
+        group=referral.group,
+        state=referral.state,
+        state_display=referral.get_state_display(),
+        category_display=referral.get_category_display(),
+        raised_at=referral.raised_at,
+        raised_for_display=referral.get_raised_for_display(),
+        raised_by=referral.raised_by,
+        about_youth=referral.about_youth,
+        person_ref=referral.person_id,
+        place=referral.place or "",
+        concern=referral.concern or "",
+        is_open=referral.is_open,
+        identified=person is not None,
+        youth_name=person.full_name if person else "",
+        youth_identity_number=person.identity_number_display if person else "",
+        consent=consent,
+    )
+
+
+def referrals_shown(*, referrals, user, on=None):
+    """``referral_shown`` for each of ``referrals`` (from
+    ``referrals_with_consent_for_user``): a consent is looked up, and the
+    youth loaded, only for rows where SQL found one."""
+    organisations = {m.group_id: m.organisation for m in memberships_for_user(user=user)}
+    return [
+        referral_shown(
+            referral=referral,
+            user=user,
+            organisation=organisations.get(referral.group_id),
+            on=on,
+            may_identify=getattr(referral, "has_consent", True),
+        )
+        for referral in referrals
+    ]
+
+
+def referrals_open_for_user(*, user):
+    """The open referrals of the user's groups, newest first."""
+    return (
+        referrals_with_consent_for_user(user=user)
+        .filter(state__in=OPEN_REFERRAL_STATES)
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def referrals_raised_by(*, user):
+    """The user's own referrals, open ones first, newest first."""
+    return (
+        referrals_with_consent_for_user(user=user)
+        .filter(raised_by=user)
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def referral_consents(referral):
+    return referral.consents.select_related("recorded_by", "withdrawn_by").order_by(
+        "-given_on", "-recorded_at"
+    )

@@ -1,0 +1,325 @@
+"""Writes for SSPF concern referrals and their consents.
+
+Each service is atomic, checks the named permission and the user's
+membership of the referral's group, runs at most one step, saves, and writes
+the access-log event in the same transaction. A refusal is an
+ApplicationError; a step the referral's state no longer allows is
+django-fsm's TransitionNotAllowed or ConcurrentTransition (a 409 page).
+"""
+
+import calendar
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from audit.services import access_events_record_many
+from casework.errors import ApplicationError
+from casework.events import event_record
+from casework.fsm import may_take
+from casework.persons.services import person_identify, person_register_unassigned
+from sspf.models import (
+    ConcernCategory,
+    ConcernReferral,
+    Consent,
+    ConsentMethod,
+    Organisation,
+    ReferralCloseReason,
+    ReferralState,
+)
+from sspf.selectors import YOUTH_OWN_CONSENT_AGE, _age_on, memberships_for_user
+from vault.models import DataKey
+
+REFERRAL_OBJECT = "sspf.concernreferral"
+
+# The steps a member can take on a referral, in order, and the answers they need.
+REFERRAL_STEPS = {
+    "ask_consent": (),
+    "review": (),
+    "review_deidentified": (),
+    "agree_action": (),
+    "follow_up": (),
+    "close": ("close_reason",),
+}
+
+
+def _membership(*, by, group):
+    membership = memberships_for_user(user=by).filter(group=group).first()
+    if membership is None:
+        raise PermissionDenied
+    return membership
+
+
+def _next_label(year):
+    """S-<year>-<number>, the next number of the year (three digits at least)."""
+    prefix = f"S-{year}-"
+    taken = ConcernReferral.objects.filter(label__startswith=prefix).values_list(
+        "label", flat=True
+    )
+    numbers = [int(m.group(1)) for m in map(re.compile(r"S-\d+-(\d+)$").match, taken) if m]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def referral_raise(
+    *,
+    by,
+    request=None,
+    group,
+    category,
+    concern,
+    identity_number="",
+    given_names="",
+    family_name="",
+    place="",
+):
+    """Raise a concern in ``group`` about a youth (by identity number and
+    names, found or registered as casework does) or about a place.
+
+    Refusals are ApplicationError (``code`` ``youth_or_place``, those of
+    ``person_identify``). Side effects: possibly a new person, the referral
+    and its history row, an access-log event.
+    """
+    if not by.has_perm("sspf.raise_referral"):
+        raise PermissionDenied
+    membership = _membership(by=by, group=group)
+    if category not in ConcernCategory.values:
+        raise ApplicationError(_("Choose what the concern is about."), field="category")
+    about_youth = bool(identity_number.strip())
+    if about_youth == bool(place.strip()):
+        raise ApplicationError(
+            _("Give either the youth's identity number or the place, not both."),
+            code="youth_or_place",
+            field="identity_number" if about_youth else "place",
+        )
+    for _attempt in range(5):
+        # Before the transaction: a refusal's access-log event must stay.
+        person = None
+        if about_youth:
+            person = person_identify(
+                by=by,
+                request=request,
+                identity_number=identity_number,
+                given_names=given_names,
+                family_name=family_name,
+            )
+        try:
+            with transaction.atomic():
+                if about_youth and person is None:
+                    person = person_register_unassigned(
+                        by=by,
+                        request=request,
+                        identity_number=identity_number,
+                        given_names=given_names,
+                        family_name=family_name,
+                    )
+                referral = ConcernReferral(
+                    label=_next_label(timezone.localdate().year),
+                    group=group,
+                    person=person,
+                    data_key_id=person.data_key_id
+                    if person
+                    else DataKey.create(DataKey.Purpose.CASE).pk,
+                    category=category,
+                    place=place.strip() or None,
+                    concern=concern,
+                    raised_by=by,
+                    raised_for=membership.organisation,
+                )
+                referral._history_user = by
+                referral.save()
+                event_record("create", referral, by=by, request=request)
+                return referral
+        except IntegrityError:
+            # Two members raised a concern at once and took the same label:
+            # the next number is free now.
+            continue
+    raise ApplicationError(_("The concern could not be saved. Try again."))
+
+
+def referral_take_step(
+    *, referral, step, by, request=None, at=None, expected_state=None, close_reason=""
+):
+    """Move the referral one step, as ``by``.
+
+    ``expected_state`` is the state the user saw; if the referral moved since,
+    TransitionNotAllowed or ConcurrentTransition is raised and nothing
+    changes. Side effects: the referral and a history row, an access-log event.
+    """
+    if step not in REFERRAL_STEPS:
+        raise ApplicationError(_("Unknown step."))
+    _membership(by=by, group=referral.group)
+    if not may_take(getattr(referral, step), referral, by):
+        raise PermissionDenied
+    if step == "close" and close_reason not in ReferralCloseReason.values:
+        raise ApplicationError(_("Choose a reason for closing."), field="close_reason")
+    at = at or timezone.now()
+    with transaction.atomic():
+        fresh = ConcernReferral.objects.select_for_update().get(pk=referral.pk)
+        if expected_state is not None and fresh.state != expected_state:
+            raise TransitionNotAllowed(f"{fresh} is no longer {expected_state}")
+        if step == "close":
+            fresh.close_reason = close_reason
+        getattr(fresh, step)(by=by, at=at)
+        fresh._history_user = by
+        fresh.save()
+        event_record("transition", fresh, by=by, request=request, detail=step)
+    return fresh
+
+
+def consent_record(
+    *,
+    referral,
+    by,
+    request=None,
+    granted,
+    method,
+    given_on,
+    organisations=(),
+    guardian_one=False,
+    guardian_two=False,
+    youth_agrees=False,
+    youth_view="",
+    expires_on=None,
+):
+    """Record a consent (``granted``) or a refusal for a youth's referral.
+
+    A consent needs the first guardian's agreement, the youth's own from 15,
+    and at least one organisation; it holds until ``expires_on`` (by default
+    SSPF_CONSENT_MONTHS after ``given_on``) or its withdrawal. A referral
+    waiting for consent moves to consent given or refused; one just raised
+    is asked first. Side effects: the consent and its history row, the
+    referral's step and history row, access-log events.
+    """
+    if not by.has_perm("sspf.work_referral"):
+        raise PermissionDenied
+    _membership(by=by, group=referral.group)
+    if not referral.about_youth:
+        raise ApplicationError(_("A concern about a place needs no consent."))
+    if not referral.is_open:
+        raise ApplicationError(_("The referral is closed; consent can no longer be recorded."))
+    if method not in ConsentMethod.values:
+        raise ApplicationError(_("Choose how the consent was given."), field="method")
+    today = timezone.localdate()
+    if given_on > today:
+        raise ApplicationError(_("The date cannot be in the future."), field="given_on")
+    expires_on = expires_on or consent_expiry_default(given_on)
+    if expires_on <= given_on:
+        raise ApplicationError(_("The consent must end after it was given."), field="expires_on")
+    organisations = [Organisation(value) for value in organisations]
+    if granted:
+        _check_consent(referral, given_on, organisations, guardian_one, youth_agrees)
+    with transaction.atomic():
+        fresh = ConcernReferral.objects.select_for_update().get(pk=referral.pk)
+        consent = Consent(
+            referral=fresh,
+            granted=granted,
+            guardian_one=guardian_one,
+            guardian_two=guardian_two,
+            youth_agrees=youth_agrees,
+            youth_view=youth_view or None,
+            method=method,
+            given_on=given_on,
+            expires_on=expires_on,
+            recorded_by=by,
+            **{f"covers_{o.value}": o in organisations for o in Organisation},
+        )
+        consent._history_user = by
+        consent.save()
+        now = timezone.now()
+        if fresh.state == ReferralState.RAISED:
+            fresh.ask_consent(by=by, at=now)
+        if fresh.state == ReferralState.CONSENT_PENDING:
+            (fresh.give_consent if granted else fresh.refuse_consent)(by=by, at=now)
+            fresh._history_user = by
+            fresh.save()
+        event_record(
+            "change",
+            fresh,
+            by=by,
+            request=request,
+            detail=f"consent={consent.pk}" if granted else f"consent_refused={consent.pk}",
+        )
+    return consent
+
+
+def _check_consent(referral, given_on, organisations, guardian_one, youth_agrees):
+    if not guardian_one:
+        raise ApplicationError(
+            _("A consent needs at least the first guardian's agreement."), field="guardian_one"
+        )
+    born = referral.person.date_of_birth
+    if born is not None and _age_on(born, given_on) >= YOUTH_OWN_CONSENT_AGE and not youth_agrees:
+        raise ApplicationError(
+            _("The youth is 15 or older: their own consent is needed as well."),
+            code="youth_consent_needed",
+            field="youth_agrees",
+        )
+    if not organisations:
+        raise ApplicationError(
+            _("Tick the organisations the consent covers."), field="organisations"
+        )
+
+
+def consent_withdraw(*, consent, by, request=None, on=None):
+    """Withdraw a consent from ``on`` (today by default): the identity is hidden
+    from the group from that day. Side effects: the consent's history row, an
+    access-log event."""
+    if not by.has_perm("sspf.work_referral"):
+        raise PermissionDenied
+    _membership(by=by, group=consent.referral.group)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ApplicationError(_("The date cannot be in the future."), field="on")
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_on is not None:
+            return locked
+        if not locked.granted:
+            raise ApplicationError(_("A refusal cannot be withdrawn."))
+        locked.withdrawn_on = max(on, locked.given_on)
+        locked.withdrawn_by = by
+        locked._history_user = by
+        locked.save(update_fields=["withdrawn_on", "withdrawn_by"])
+        event_record(
+            "change",
+            locked.referral,
+            by=by,
+            request=request,
+            detail=f"consent_withdrawn={locked.pk}",
+        )
+    return locked
+
+
+def referrals_record_view(*, shown, by, request, detail=""):
+    """Log what a page showed: every referral that named its youth, with the
+    consent it relied on; a referral page also when it did not. Side
+    effects: access-log events, written together."""
+    events = []
+    for item in shown:
+        if not (item.identified or detail == "page"):
+            continue
+        events.append(
+            {
+                "action": "view",
+                "object_type": REFERRAL_OBJECT,
+                "object_id": str(item.pk),
+                "person_ref": item.person_ref,
+                "detail": f"consent={item.consent.pk}" if item.identified else "deidentified",
+            }
+        )
+    access_events_record_many(actor=by, request=request, events=events)
+
+
+def consent_expiry_default(given_on: datetime.date):
+    """SSPF_CONSENT_MONTHS after ``given_on``, on the same day of the month (or
+    the month's last day, where it is shorter)."""
+    month_index = given_on.month - 1 + settings.SSPF_CONSENT_MONTHS
+    year, month = given_on.year + month_index // 12, month_index % 12 + 1
+    return given_on.replace(
+        year=year, month=month, day=min(given_on.day, calendar.monthrange(year, month)[1])
+    )

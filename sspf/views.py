@@ -1,0 +1,184 @@
+"""An SSPF member's referrals: the list, raising a concern, the referral's
+page with its steps, and its consents."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from accounts.access import roles_required
+from accounts.roles import Role
+from casework.denials import load_or_refuse
+from casework.fsm import steps_offered
+from casework.web import query_without_page, refusals_on
+from sspf import selectors, services
+from sspf.forms import ConsentForm, ReferralForm, ReferralStepForm, WithdrawConsentForm
+
+STEP_BUTTONS = {
+    "ask_consent": gettext_lazy("Ask the guardians for consent"),
+    "review": gettext_lazy("Take it up in the group"),
+    "review_deidentified": gettext_lazy("Take it up in the group without the youth's identity"),
+    "agree_action": gettext_lazy("Actions are agreed"),
+    "follow_up": gettext_lazy("Start the follow-up"),
+    "close": gettext_lazy("Close the referral"),
+}
+STEP_DONE = gettext_lazy("The referral is updated.")
+
+
+def _referral_for_member(request, pk):
+    """The referral, if the user is a member of its group; refusals are logged, then 404."""
+    return load_or_refuse(
+        request,
+        object_type=services.REFERRAL_OBJECT,
+        pk=pk,
+        load=lambda: selectors.referral_get_for_user(user=request.user, pk=pk),
+    )
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_GET
+def referral_list(request):
+    referrals = selectors.referrals_open_for_user(user=request.user)
+    page = Paginator(referrals, settings.REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = selectors.referrals_shown(referrals=page, user=request.user)
+    services.referrals_record_view(shown=shown, by=request.user, request=request)
+    return render(
+        request,
+        "sspf/referral_list.html",
+        {"page": page, "shown": shown, "query": query_without_page(request)},
+    )
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_http_methods(["GET", "POST"])
+def referral_create(request):
+    groups = selectors.groups_for_user(user=request.user)
+    form = ReferralForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form) as refused:
+            referral = services.referral_raise(
+                by=request.user, request=request, **form.referral_values()
+            )
+        if not refused:
+            messages.success(
+                request,
+                _("The concern is raised as %(label)s.") % {"label": referral.label},
+            )
+            return redirect("sspf:referral-detail", pk=referral.pk)
+    return render(request, "sspf/referral_form.html", {"form": form, "groups": groups})
+
+
+def _page(request, referral, *, step_forms=None, conflict=None, status=200):
+    shown = selectors.referral_shown(referral=referral, user=request.user)
+    services.referrals_record_view(shown=[shown], by=request.user, request=request, detail="page")
+    steps = steps_offered(referral, request.user, order=services.REFERRAL_STEPS)
+    forms_by_step = {
+        step: ReferralStepForm(step=step, initial={"expected_state": referral.state}, prefix=step)
+        for step in steps
+    }
+    forms_by_step.update({k: v for k, v in (step_forms or {}).items() if k in steps})
+    return render(
+        request,
+        "sspf/referral_detail.html",
+        {
+            "referral": shown,
+            "steps": [(step, forms_by_step[step], STEP_BUTTONS[step]) for step in steps],
+            "consents": selectors.referral_consents(referral) if shown.about_youth else [],
+            "may_record_consent": shown.about_youth and shown.is_open,
+            "withdraw_form": WithdrawConsentForm(initial={"on": timezone.localdate()}),
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_GET
+def referral_detail(request, pk):
+    return _page(request, _referral_for_member(request, pk))
+
+
+def _conflict_message(referral):
+    if referral.state_changed_by is None:
+        return _("The referral has changed since you opened it. Nothing was saved.")
+    return _(
+        "%(user)s moved the referral to “%(state)s” at %(time)s while you were working. "
+        "Nothing was saved."
+    ) % {
+        "user": referral.state_changed_by,
+        "state": referral.get_state_display(),
+        "time": timezone.localtime(referral.state_changed_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def referral_step(request, pk, step):
+    referral = _referral_for_member(request, pk)
+    if step not in services.REFERRAL_STEPS:
+        raise Http404
+    form = ReferralStepForm(request.POST, step=step, prefix=step)
+    if form.is_valid():
+        try:
+            with refusals_on(form) as refused:
+                services.referral_take_step(
+                    referral=referral,
+                    step=step,
+                    by=request.user,
+                    request=request,
+                    **form.step_values(),
+                )
+        except (TransitionNotAllowed, ConcurrentTransition):
+            referral = selectors.referral_get_for_user(user=request.user, pk=pk)
+            return _page(request, referral, conflict=_conflict_message(referral), status=409)
+        if not refused:
+            messages.success(request, STEP_DONE)
+            return redirect("sspf:referral-detail", pk=referral.pk)
+    if step not in steps_offered(referral, request.user, order=services.REFERRAL_STEPS):
+        return _page(request, referral, conflict=_conflict_message(referral), status=409)
+    return _page(request, referral, step_forms={step: form}, status=400)
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_http_methods(["GET", "POST"])
+def consent_create(request, pk):
+    referral = _referral_for_member(request, pk)
+    shown = selectors.referral_shown(referral=referral, user=request.user)
+    if not (shown.about_youth and shown.is_open):
+        return redirect("sspf:referral-detail", pk=referral.pk)
+    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form) as refused:
+            services.consent_record(
+                referral=referral, by=request.user, request=request, **form.consent_values()
+            )
+        if not refused:
+            messages.success(request, _("The answer is recorded."))
+            return redirect("sspf:referral-detail", pk=referral.pk)
+    return render(request, "sspf/consent_form.html", {"form": form, "referral": shown})
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def consent_withdraw(request, pk, consent_pk):
+    referral = _referral_for_member(request, pk)
+    consent = get_object_or_404(referral.consents, pk=consent_pk)
+    form = WithdrawConsentForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form) as refused:
+            services.consent_withdraw(
+                consent=consent, by=request.user, request=request, on=form.cleaned_data["on"]
+            )
+        if not refused:
+            messages.success(
+                request, _("The consent is withdrawn. The group no longer sees who the youth is.")
+            )
+            return redirect("sspf:referral-detail", pk=referral.pk)
+    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("sspf:referral-detail", pk=referral.pk)
