@@ -202,12 +202,6 @@ class ConcernReferral(ConcurrentTransitionMixin, models.Model):
     def can_review_deidentified(self):
         return self.about_youth
 
-    def can_close(self):
-        return bool(self.close_reason)
-
-    def can_report(self):
-        return self.about_youth
-
     @transition(
         field=state,
         source=ReferralState.RAISED,
@@ -284,7 +278,6 @@ class ConcernReferral(ConcurrentTransitionMixin, models.Model):
         source=[ReferralState.IN_REVIEW, ReferralState.FOLLOW_UP, ReferralState.CONSENT_REFUSED],
         target=ReferralState.CLOSED,
         permission="sspf.work_referral",
-        conditions=[can_close],
     )
     def close(self, *, by, at):
         self.closed_at = at

@@ -23,6 +23,9 @@ from casework.persons.identity_numbers import parse_identity_number
 from casework.persons.services import person_erase, person_register, person_update
 from casework.reports.demo import DEMO_REPORTS, demo_reports_seed
 from casework.reports.services import report_register
+from sspf.demo import DEMO_REFERRALS, demo_groups_seed, demo_referrals_seed
+from sspf.models import SspfGroup
+from sspf.services import consent_record, referral_raise
 from tests.dump import database_dump
 
 
@@ -44,12 +47,13 @@ def occurs(text, dump):
 @pytest.mark.django_db(transaction=True)
 def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, django_user_model):
     settings.DEBUG = True
-    seeded_staff = demo_seed()
+    seeded_staff = demo_seed() + demo_groups_seed()
     # What staff and organisation already put there in clear (staff names,
     # districts) is not personal data of the persons; measured, not assumed.
     baseline = database_dump()
     demo_persons_seed()
     demo_reports_seed()
+    demo_referrals_seed()
 
     fake = Faker("sv_SE")
     fake.seed_instance(20261121)
@@ -103,6 +107,34 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
     for _index, _hours, _offence, _steps, demo_note, _worker in DEMO_REPORTS:
         if demo_note:
             secrets.add(demo_note)
+    # SSPF referrals: the concern, a place, the youth's own view in a consent.
+    for about, _category, concern, _next in DEMO_REFERRALS:
+        secrets.add(concern)
+        if isinstance(about, str):
+            secrets.add(about)
+    member = next(item.user for item in seeded_staff if item.user.username == "sspf")
+    referral = referral_raise(
+        by=member,
+        group=SspfGroup.objects.get(name="SSPF Hammarkullen"),
+        category="truancy",
+        concern=fake.paragraph(),
+        identity_number=identity_number(generated[16].date_of_birth, 116),
+        given_names=generated[16].given_names,
+        family_name=generated[16].family_name,
+    )
+    youth_view = fake.sentence(nb_words=9)
+    consent_record(
+        referral=referral,
+        by=member,
+        granted=True,
+        method="oral",
+        given_on=timezone.localdate(),
+        organisations=["school"],
+        guardian_one=True,
+        youth_agrees=True,
+        youth_view=youth_view,
+    )
+    secrets |= {referral.concern, youth_view}
 
     # History rows for changes and for an erasure.
     for person in generated[:5]:
