@@ -22,6 +22,7 @@ from casework.reports.models import (
     AssessmentDecision,
     CloseReason,
     OffenceCategory,
+    ReportSource,
     ReportState,
     Under15Report,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "OffenceCategory",
     "Person",
     "PersonNameToken",
+    "ReportSource",
     "ReportState",
     "Under15Report",
     "identity_number_index",

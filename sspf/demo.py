@@ -63,6 +63,7 @@ DEMO_REFERRALS = [
     (6, "violence", "Inblandad i bråk på skolgården två gånger.", "expired"),
     (7, "suspected_crime", "Polisen har sett hen vid inbrott i förråd.", "withdrawn"),
     (3, "exploitation", "Kan utnyttjas för att förvara saker åt andra.", "action"),
+    (4, "gang", "Har setts bära ärenden åt en känd gängmedlem.", "reported"),
     (
         "Hammarkullen centrum, kvällstid",
         "violence",
@@ -74,7 +75,8 @@ DEMO_REFERRALS = [
 
 def demo_referrals_seed(stdout=None):
     """Referrals in every state (some with consent, one expired, one withdrawn,
-    a place concern); none again once the group has referrals."""
+    one reported to social services, a place concern); none again once the
+    group has referrals."""
     group = SspfGroup.objects.get(name="SSPF Hammarkullen")
     if ConcernReferral.objects.filter(group=group).exists():
         return
@@ -121,6 +123,10 @@ def _demo_walk(referral, next_step, *, school, police, today):
         return
     if next_step == "place":
         _step(referral, "review", police)
+        return
+    if next_step == "reported":
+        # The duty to report: no consent asked, a case for social services.
+        services.referral_report(referral=referral, by=police)
         return
     if next_step == "pending":
         _step(referral, "ask_consent", school)

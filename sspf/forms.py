@@ -159,3 +159,13 @@ class ConsentForm(forms.Form):
 
 class WithdrawConsentForm(forms.Form):
     on = forms.DateField(label=_("Withdrawn on"), widget=DATE_WIDGET)
+
+
+class ReportOfConcernForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I report concern for this youth to social services (orosanmälan). "
+            "This cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm the report of concern.")},
+    )

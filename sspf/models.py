@@ -159,6 +159,11 @@ class ConcernReferral(ConcurrentTransitionMixin, models.Model):
         _("reason for closing"), max_length=20, choices=ReferralCloseReason.choices, blank=True
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The report of concern (orosanmälan) to social services: when and by whom.
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     objects = TrackedManager()
     history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
@@ -200,6 +205,10 @@ class ConcernReferral(ConcurrentTransitionMixin, models.Model):
         return not self.about_youth or self.state == ReferralState.CONSENT_GIVEN
 
     def can_review_deidentified(self):
+        return self.about_youth
+
+    def can_report_to_social_services(self):
+        """A youth's referral; the duty to report needs no consent."""
         return self.about_youth
 
     @transition(
@@ -281,6 +290,18 @@ class ConcernReferral(ConcurrentTransitionMixin, models.Model):
     )
     def close(self, *, by, at):
         self.closed_at = at
+        self._moved(by, at)
+
+    @transition(
+        field=state,
+        source=OPEN_REFERRAL_STATES,
+        target=ReferralState.REPORTED,
+        permission="sspf.raise_referral",
+        conditions=[can_report_to_social_services],
+    )
+    def report_to_social_services(self, *, by, at):
+        self.reported_at = at
+        self.reported_by = by
         self._moved(by, at)
 
 

@@ -23,6 +23,9 @@ from casework.errors import ApplicationError
 from casework.events import event_record
 from casework.fsm import may_take
 from casework.persons.services import person_identify, person_register_unassigned
+from casework.reports.models import ReportSource
+from casework.reports.selectors import report_feedback_for_reporter
+from casework.reports.services import report_of_concern_register
 from sspf.models import (
     ConcernCategory,
     ConcernReferral,
@@ -169,6 +172,67 @@ def referral_take_step(
         fresh.save()
         event_record("transition", fresh, by=by, request=request, detail=step)
     return fresh
+
+
+def referral_report(*, referral, by, request=None):
+    """Turn a youth's referral into a report of concern (orosanmälan) to social
+    services: no consent needed, the duty to report overrides it.
+
+    Exactly one casework report, for the unit serving the group's district,
+    even when sent twice (a double click, a retry, two members at once): the
+    referral's row is locked, and casework's report is unique per referral
+    by a database constraint. A referral already reported returns its report.
+    Returns the casework report (for the caller's redirect only: no member
+    page shows it). Side effects: the referral's step and history row, the
+    casework report and its history row, access-log events.
+    """
+    if not by.has_perm("sspf.raise_referral"):
+        raise PermissionDenied
+    _membership(by=by, group=referral.group)
+    if not may_take(referral.report_to_social_services, referral, by):
+        raise PermissionDenied
+    with transaction.atomic():
+        fresh = ConcernReferral.objects.select_for_update().get(pk=referral.pk)
+        if fresh.state != ReferralState.REPORTED:
+            fresh.report_to_social_services(by=by, at=timezone.now())
+            fresh._history_user = by
+            fresh.save()
+            event_record(
+                "transition", fresh, by=by, request=request, detail="report_to_social_services"
+            )
+        report, _created = report_of_concern_register(
+            by=by,
+            request=request,
+            source=ReportSource.SSPF_CONCERN,
+            source_reference=fresh.pk,
+            person=fresh.person,
+            district=fresh.group.district,
+            received_at=fresh.reported_at,
+            summary=_report_summary(fresh),
+        )
+    return report
+
+
+def _report_summary(referral):
+    """What the report of concern says: who reports, what about, the concern."""
+    return _(
+        "Report of concern from %(group)s (%(organisation)s): %(category)s.\n\n%(concern)s"
+    ) % {
+        "group": referral.group,
+        "organisation": referral.get_raised_for_display(),
+        "category": referral.get_category_display(),
+        "concern": referral.concern or "",
+    }
+
+
+def referral_feedback(referral):
+    """What social services have told the group about a reported referral: whether
+    an investigation was opened (casework decides what may be said)."""
+    if referral.state != ReferralState.REPORTED:
+        return None
+    return report_feedback_for_reporter(
+        source=ReportSource.SSPF_CONCERN, source_reference=referral.pk
+    )
 
 
 def consent_record(

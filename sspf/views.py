@@ -18,7 +18,13 @@ from casework.denials import load_or_refuse
 from casework.fsm import steps_offered
 from casework.web import query_without_page, refusals_on
 from sspf import selectors, services
-from sspf.forms import ConsentForm, ReferralForm, ReferralStepForm, WithdrawConsentForm
+from sspf.forms import (
+    ConsentForm,
+    ReferralForm,
+    ReferralStepForm,
+    ReportOfConcernForm,
+    WithdrawConsentForm,
+)
 
 STEP_BUTTONS = {
     "ask_consent": gettext_lazy("Ask the guardians for consent"),
@@ -74,7 +80,7 @@ def referral_create(request):
     return render(request, "sspf/referral_form.html", {"form": form, "groups": groups})
 
 
-def _page(request, referral, *, step_forms=None, conflict=None, status=200):
+def _page(request, referral, *, step_forms=None, conflict=None, report_form=None, status=200):
     shown = selectors.referral_shown(referral=referral, user=request.user)
     services.referrals_record_view(shown=[shown], by=request.user, request=request, detail="page")
     steps = steps_offered(referral, request.user, order=services.REFERRAL_STEPS)
@@ -92,6 +98,11 @@ def _page(request, referral, *, step_forms=None, conflict=None, status=200):
             "consents": selectors.referral_consents(referral) if shown.about_youth else [],
             "may_record_consent": shown.about_youth and shown.is_open,
             "withdraw_form": WithdrawConsentForm(initial={"on": timezone.localdate()}),
+            "may_report": shown.about_youth
+            and shown.is_open
+            and request.user.has_perm("sspf.raise_referral"),
+            "report_form": report_form or ReportOfConcernForm(),
+            "feedback": services.referral_feedback(referral),
             "conflict": conflict,
         },
         status=status,
@@ -181,4 +192,30 @@ def consent_withdraw(request, pk, consent_pk):
             )
             return redirect("sspf:referral-detail", pk=referral.pk)
     messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("sspf:referral-detail", pk=referral.pk)
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def referral_report(request, pk):
+    """The report of concern to social services; asks for a confirmation first."""
+    referral = _referral_for_member(request, pk)
+    form = ReportOfConcernForm(request.POST)
+    if not form.is_valid():
+        return _page(request, referral, report_form=form, status=400)
+    try:
+        with refusals_on(form) as refused:
+            services.referral_report(referral=referral, by=request.user, request=request)
+    except (TransitionNotAllowed, ConcurrentTransition):
+        referral = selectors.referral_get_for_user(user=request.user, pk=pk)
+        return _page(request, referral, conflict=_conflict_message(referral), status=409)
+    if refused:
+        return _page(request, referral, report_form=form, status=400)
+    messages.success(
+        request,
+        _(
+            "The report of concern is sent to social services. The group is told whether "
+            "an investigation is opened, and nothing more."
+        ),
+    )
     return redirect("sspf:referral-detail", pk=referral.pk)

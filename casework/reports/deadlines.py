@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.reports.models import AssessmentDecision, ReportState
+from casework.reports.models import AssessmentDecision, ReportSource, ReportState
 
 OPEN_INVESTIGATION = AssessmentDecision.OPEN_INVESTIGATION
 
@@ -90,18 +90,34 @@ class Deadline:
         return not self.is_overdue and self.now.astimezone(UTC) >= self.due_soon_at
 
 
+def _is_police(report):
+    # Migration 0008 runs this on historical rows from before reports had a
+    # source: those are all police reports.
+    return getattr(report, "source", ReportSource.POLICE_UNDER15) == ReportSource.POLICE_UNDER15
+
+
+def _waits_for(report):
+    """The label of the step the report waits for: a source without a first
+    contact goes from the protection assessment to the initial assessment."""
+    if report.state == ReportState.PROTECTION_ASSESSED and not _is_police(report):
+        return STEP_LABELS[ReportState.FIRST_CONTACT]
+    return STEP_LABELS[report.state]
+
+
 def _later_limits(report):
     """The limits of the steps after the current one that run from the report's arrival."""
     received = report.received_at
     limits = []
-    if report.state == ReportState.RECEIVED:
+    if report.state == ReportState.RECEIVED and _is_police(report):
         limits.append(
             (
                 STEP_LABELS[ReportState.PROTECTION_ASSESSED],
                 add_local_days(received, settings.UNDER15_FIRST_CONTACT_DAYS),
             )
         )
-    if report.state in (ReportState.RECEIVED, ReportState.PROTECTION_ASSESSED):
+    if report.state == ReportState.RECEIVED or (
+        report.state == ReportState.PROTECTION_ASSESSED and _is_police(report)
+    ):
         limits.append(
             (
                 STEP_LABELS[ReportState.FIRST_CONTACT],
@@ -125,9 +141,9 @@ def report_deadline(report, now=None):
         # Real hours: add in UTC (adding to a Stockholm time adds wall-clock hours).
         due = received.astimezone(UTC) + timedelta(hours=settings.UNDER15_PROTECTION_HOURS)
         start = received
-    elif state == ReportState.PROTECTION_ASSESSED:
+    elif state == ReportState.PROTECTION_ASSESSED and _is_police(report):
         due, start = add_local_days(received, settings.UNDER15_FIRST_CONTACT_DAYS), received
-    elif state == ReportState.FIRST_CONTACT:
+    elif state in (ReportState.PROTECTION_ASSESSED, ReportState.FIRST_CONTACT):
         due, start = add_local_days(received, settings.UNDER15_ASSESSMENT_DAYS), received
     elif (
         state == ReportState.ASSESSED and report.decision == AssessmentDecision.OPEN_INVESTIGATION
@@ -145,7 +161,7 @@ def report_deadline(report, now=None):
         if limit.astimezone(UTC) < now.astimezone(UTC)
     )
     return Deadline(
-        step=str(STEP_LABELS[state]),
+        step=str(_waits_for(report)),
         starts_at=start,
         due_at=due,
         now=now,

@@ -79,8 +79,22 @@ STEPS = {
 }
 
 
+class ReportSource(models.TextChoices):
+    POLICE_UNDER15 = "police_under15", _("Police report, child under 15")
+    SSPF_CONCERN = "sspf_concern", _("Report of concern from SSPF")
+    OTHER = "other", _("Other reporter")
+
+
 class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
-    """A police report about a child under 15, from receipt to the reaction and on.
+    """A report to social services, from receipt to the reaction and on.
+
+    The one report model of docs/design.md: ``source`` says who reported (the
+    police about a child under 15, an SSPF group's report of concern, another
+    reporter). Every source goes through protection assessment, initial
+    assessment and investigation; the under-15 rules (police reference,
+    offence and age check, first contact and reaction time) are the police
+    source's only. The class keeps the name it was born with: the access
+    log's object type, the permissions and the landed migrations name it.
 
     Categorical columns (offence, district, dates, decision, state) are plain
     so statistics never decrypt; the police reference and free text are
@@ -107,17 +121,27 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
         related_name="assigned_under15_reports",
         verbose_name=_("assigned to"),
     )
+    source = models.CharField(
+        _("reported by"),
+        max_length=20,
+        choices=ReportSource.choices,
+        default=ReportSource.POLICE_UNDER15,
+        editable=False,
+    )
+    # The reporter's own id of what they reported (an SSPF referral): with
+    # the source, unique, so a report sent twice makes one case.
+    source_reference = models.UUIDField(null=True, blank=True, editable=False)
     police_reference = EncryptedTextField(_("police reference"), max_length=50, null=True)
     offence_category = models.CharField(
-        _("offence"), max_length=20, choices=OffenceCategory.choices
+        _("offence"), max_length=20, choices=OffenceCategory.choices, blank=True
     )
-    offence_date = models.DateField(_("offence date"))
+    offence_date = models.DateField(_("offence date"), null=True, blank=True)
     received_at = models.DateTimeField(_("report received"))
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
     # Whole years at the offence, kept for statistics (never decrypt to count).
-    age_at_offence = models.PositiveSmallIntegerField(_("age at the offence"))
+    age_at_offence = models.PositiveSmallIntegerField(_("age at the offence"), null=True)
     summary = EncryptedTextField(_("summary"), blank=True, null=True, max_length=5000)
     linked_report = models.ForeignKey(
         "self",
@@ -188,6 +212,20 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
             ("work_report", _("Can record steps in an under-15 report")),
             ("assign_report", _("Can assign under-15 reports")),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_reference"],
+                condition=models.Q(source_reference__isnull=False),
+                name="casework_report_once_per_source_reference",
+            ),
+            # The under-15 rules: a police report has its offence and the age at it.
+            models.CheckConstraint(
+                condition=~models.Q(source="police_under15")
+                | models.Q(offence_date__isnull=False, age_at_offence__isnull=False)
+                & ~models.Q(offence_category=""),
+                name="casework_police_report_has_its_offence",
+            ),
+        ]
         indexes = [
             models.Index(fields=["unit", "state"], name="casework_u15_unit_state"),
             models.Index(fields=["assigned_to", "state"], name="casework_u15_assignee_state"),
@@ -220,6 +258,10 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
         return self.state != ReportState.CLOSED
 
     @property
+    def is_police_report(self):
+        return self.source == ReportSource.POLICE_UNDER15
+
+    @property
     def is_erased(self):
         return self.erased_at is not None or self.person.is_erased
 
@@ -248,6 +290,15 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
     # steps to offer. The service puts the user's answer (protection need,
     # decision, reason) on the report first; a reason that does not fit the
     # report then fails the condition as a step the state does not allow.
+    def can_record_first_contact(self):
+        """The first contact and its reaction time are the police source's."""
+        return self.is_police_report
+
+    def can_record_assessment(self):
+        """After the first contact; straight after the protection assessment
+        for a source without one."""
+        return self.state == ReportState.FIRST_CONTACT or not self.is_police_report
+
     def can_start_investigation(self):
         return self.decision == AssessmentDecision.OPEN_INVESTIGATION
 
@@ -286,6 +337,7 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
         source=ReportState.PROTECTION_ASSESSED,
         target=ReportState.FIRST_CONTACT,
         permission="casework.work_report",
+        conditions=[can_record_first_contact],
     )
     def record_first_contact(self, *, by, at):
         self.first_contact_at = at
@@ -296,9 +348,10 @@ class Under15Report(ConcurrentTransitionMixin, DeadlineColumns, models.Model):
 
     @transition(
         field=state,
-        source=ReportState.FIRST_CONTACT,
+        source=[ReportState.FIRST_CONTACT, ReportState.PROTECTION_ASSESSED],
         target=ReportState.ASSESSED,
         permission="casework.work_report",
+        conditions=[can_record_assessment],
     )
     def record_assessment(self, *, by, at):
         self.assessed_at = at

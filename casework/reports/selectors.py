@@ -4,7 +4,9 @@ casework/reports/access.py."""
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from casework.fsm import steps_offered
 from casework.journal.models import Contact, JournalEntry, JournalState
@@ -14,6 +16,8 @@ from casework.reports.access import ReportAccess
 from casework.reports.deadlines import report_deadline
 from casework.reports.models import (
     STEPS,
+    AssessmentDecision,
+    CloseReason,
     ReportState,
     Under15Report,
 )
@@ -178,3 +182,40 @@ def reports_of_person_for_user(*, user, person, limit=None):
         .order_by("-received_at", "-pk")[: limit + 1]
     )
     return reports[:limit], len(reports) > limit
+
+
+# --- What a reporter is told -------------------------------------------------------------
+
+
+class ReporterFeedback(models.TextChoices):
+    """What social services tell a professional reporter, and nothing else."""
+
+    NOT_YET = "not_yet", _("Social services have not decided yet.")
+    OPENED = "opened", _("Social services have opened an investigation.")
+    NOT_OPENED = "not_opened", _("Social services have not opened an investigation.")
+    ONGOING = "ongoing", _("An investigation was already under way.")
+
+
+def report_feedback_for_reporter(*, source, source_reference):
+    """Whether social services opened an investigation on the report of
+    concern, once the initial assessment is decided (None: no such report).
+    One category; no state, date, name or word of the case goes back."""
+    report = (
+        Under15Report.objects.filter(source=source, source_reference=source_reference)
+        .select_related("linked_report")
+        .only("decision", "close_reason", "linked_report__state")
+        .first()
+    )
+    if report is None:
+        return None
+    already = report.close_reason == CloseReason.ALREADY_OPEN or (
+        report.linked_report is not None
+        and report.linked_report.state == ReportState.INVESTIGATING
+    )
+    if already and (report.decision or report.close_reason):
+        return ReporterFeedback.ONGOING
+    if report.decision == AssessmentDecision.OPEN_INVESTIGATION:
+        return ReporterFeedback.OPENED
+    if report.decision or report.close_reason:
+        return ReporterFeedback.NOT_OPENED
+    return ReporterFeedback.NOT_YET

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from accounts.models import Unit
 from audit.services import access_events_record_many
 from casework.errors import ApplicationError
 from casework.events import event_record
@@ -33,6 +34,7 @@ from casework.reports.models import (
     STEPS,
     AssessmentDecision,
     CloseReason,
+    ReportSource,
     ReportState,
     Under15Report,
 )
@@ -141,6 +143,66 @@ def report_register(
         report.save()
         event_record("create", report, by=by, request=request)
     return report
+
+
+def report_of_concern_register(
+    *, by, request=None, source, source_reference, person, district, summary="", received_at=None
+):
+    """Register a report of concern from a reporter who is not the police (an
+    SSPF group's orosanmälan) with the unit that serves ``district``.
+
+    The clock starts when it reaches social services (``received_at``, now by
+    default); it waits for the unit manager to assign it. Made once per
+    (``source``, ``source_reference``), by a database constraint, not only a
+    check: a second call, or two at once, returns the first report. The
+    caller checks its own permission (the reporter has none in casework).
+    Returns (the report, whether this call made it). Refusals are
+    ApplicationError (``code`` ``no_unit``). Side effects: the report and its
+    history row, an access-log event.
+    """
+    if source == ReportSource.POLICE_UNDER15 or source not in ReportSource.values:
+        raise ValueError(f"not a report of concern: {source}")
+    existing = Under15Report.objects.filter(source=source, source_reference=source_reference)
+    if (found := existing.first()) is not None:
+        return found, False
+    unit = Unit.objects.filter(districts=district).order_by("name").first()
+    if unit is None:
+        raise ApplicationError(
+            _("No social-services unit serves %(district)s. Ask your administrator.")
+            % {"district": district},
+            code="no_unit",
+        )
+    try:
+        with transaction.atomic():
+            report = Under15Report(
+                data_key=DataKey.create(DataKey.Purpose.CASE),
+                person=person,
+                unit=unit,
+                source=source,
+                source_reference=source_reference,
+                received_at=received_at or timezone.now(),
+                district=district,
+                summary=summary,
+                linked_report=open_reports_in_unit(person=person, unit=unit).first(),
+                created_by=by,
+            )
+            report.set_deadline(report_deadline(report))
+            report._history_user = by
+            report.save()
+            event_record("create", report, by=by, request=request, detail=source)
+    except IntegrityError:
+        # Sent twice at once: the other request's report stands.
+        return existing.get(), False
+    return report, True
+
+
+def open_reports_in_unit(*, person, unit):
+    """The person's open reports in ``unit``, newest first (whoever may see them)."""
+    return (
+        Under15Report.objects.filter(person=person, unit=unit, erased_at__isnull=True)
+        .exclude(state=ReportState.CLOSED)
+        .order_by("-received_at")
+    )
 
 
 def report_registration(

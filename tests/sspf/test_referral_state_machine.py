@@ -95,6 +95,7 @@ def test_the_offered_steps_are_the_allowed_ones(youth_referral, place_referral, 
     assert {t.name for t in youth_referral.get_available_user_state_transitions(school)} == {
         "ask_consent",
         "review_deidentified",
+        "report_to_social_services",
     }
     assert {t.name for t in place_referral.get_available_user_state_transitions(school)} == {
         "review"
