@@ -55,6 +55,8 @@ ROLE_PERMISSIONS = {
         "sspf.view_concernreferral",
         "sspf.raise_referral",
         "sspf.work_referral",
+        "sspf.view_sspfmeeting",
+        "sspf.hold_meeting",
     },
     Role.UNIT_MANAGER: {
         "accounts.view_district",

@@ -97,8 +97,44 @@ def demo_referrals_seed(stdout=None):
             by=school, group=group, category=category, concern=concern, **youth
         )
         _demo_walk(referral, next_step, school=school, police=police, today=today)
+    _demo_meetings_seed(group, school=school, police=police, today=today)
     if stdout is not None:
-        stdout.write(f"Demo SSPF referrals: {len(DEMO_REFERRALS)} created.")
+        stdout.write(f"Demo SSPF referrals: {len(DEMO_REFERRALS)} created, and two meetings.")
+
+
+# What the past meeting minuted, item by item (by position), and the action agreed.
+DEMO_MINUTES = [
+    "Skolan har haft möte med vårdnadshavaren. Frånvaron har minskat något.",
+    "Polisen har sett gruppen vid torget två kvällar. Fältgruppen tar kontakt.",
+]
+DEMO_ACTION = "Fältgruppen går förbi torget fredag och lördag kväll."
+
+
+def _demo_meetings_seed(group, *, school, police, today):
+    """A past meeting with minutes and an action (overdue now), and a coming one."""
+    past = services.meeting_schedule(
+        by=school,
+        group=group,
+        starts_at=timezone.now() - datetime.timedelta(days=14),
+        venue="Hammarkullens skola, rum 12",
+    )
+    items = list(past.items.order_by("position"))
+    for item, text in zip(items, DEMO_MINUTES, strict=False):
+        services.agenda_item_minute(item=item, by=school, discussion=text)
+    if items:
+        services.action_agree(
+            item=items[-1],
+            by=school,
+            description=DEMO_ACTION,
+            responsible_member=police,
+            due_on=today - datetime.timedelta(days=3),
+        )
+    services.meeting_schedule(
+        by=school,
+        group=group,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        venue="Hammarkullens skola, rum 12",
+    )
 
 
 def _consent(referral, by, *, given_on, granted=True, organisations=("school", "police")):

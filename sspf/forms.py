@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.form_fields import CHOOSE, DATE_WIDGET
+from casework.form_fields import CHOOSE, DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET
 from casework.persons.identity_numbers import parse_identity_number
 from sspf.models import ConcernCategory, ConsentMethod, Organisation, ReferralCloseReason
 
@@ -169,3 +169,36 @@ class ReportOfConcernForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm the report of concern.")},
     )
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Time"), input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET
+    )
+    venue = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+class MinutesForm(forms.Form):
+    discussion = forms.CharField(
+        label=_("What was discussed"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
+    )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label=_("Agreed action"), max_length=2000, widget=forms.Textarea({"rows": 2})
+    )
+    responsible_member = forms.ModelChoiceField(
+        label=_("Responsible member"), queryset=None, empty_label=CHOOSE
+    )
+    due_on = forms.DateField(label=_("Due"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_member"].queryset = members
+        self.fields["responsible_member"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username}"
+        )

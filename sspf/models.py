@@ -376,3 +376,128 @@ class Consent(models.Model):
 
     def covers(self, organisation):
         return getattr(self, f"covers_{Organisation(organisation).value}")
+
+
+# --- Meetings ----------------------------------------------------------------------------
+
+
+class SspfMeeting(models.Model):
+    """A meeting of an SSPF group; its agenda is built from the group's open
+    referrals and the open actions of earlier meetings."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    group = models.ForeignKey(
+        SspfGroup, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("group")
+    )
+    starts_at = models.DateTimeField(_("time"))
+    # Where the group meets (a room, a school): no one's personal data.
+    venue = models.CharField(_("place"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TrackedManager()
+    history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
+
+    class Meta:
+        verbose_name = _("SSPF meeting")
+        verbose_name_plural = _("SSPF meetings")
+        base_manager_name = "objects"
+        default_permissions = ("view",)
+        permissions = [("hold_meeting", _("Can schedule SSPF meetings and keep their minutes"))]
+        indexes = [models.Index(fields=["group", "starts_at"], name="sspf_meeting_group_time")]
+
+    def __str__(self):
+        return f"Meeting {str(self.id)[:8]}"
+
+
+class AgendaItem(models.Model):
+    """One referral on a meeting's agenda, in its place, with what was said
+    about it (sealed under the referral's key: the youth's, or the place
+    concern's own)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey(SspfMeeting, on_delete=models.PROTECT, related_name="items")
+    referral = models.ForeignKey(
+        ConcernReferral, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    data_key = models.ForeignKey(
+        DataKey, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    position = models.PositiveSmallIntegerField()
+    discussion = EncryptedTextField(
+        _("what was discussed"), max_length=10000, null=True, blank=True
+    )
+    minuted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = TrackedManager()
+    history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        base_manager_name = "objects"
+        default_permissions = ()
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "referral"], name="sspf_agenda_referral_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Agenda item {str(self.id)[:8]}"
+
+
+class AgreedAction(models.Model):
+    """An action the group agreed on for a referral: who does what by when.
+    Open until done; an open action goes on the next meeting's agenda."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(ConcernReferral, on_delete=models.PROTECT, related_name="actions")
+    agreed_at = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="actions", verbose_name=_("agreed at")
+    )
+    data_key = models.ForeignKey(
+        DataKey, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    description = EncryptedTextField(_("action"), max_length=2000, null=True)
+    responsible_organisation = models.CharField(
+        _("responsible organisation"), max_length=20, choices=Organisation.choices
+    )
+    responsible_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sspf_actions",
+        verbose_name=_("responsible member"),
+    )
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = TrackedManager()
+    history = HistoricalRecords(history_id_field=models.UUIDField(default=uuid.uuid4))
+
+    class Meta:
+        verbose_name = _("agreed action")
+        verbose_name_plural = _("agreed actions")
+        base_manager_name = "objects"
+        default_permissions = ()
+        indexes = [
+            models.Index(
+                fields=["responsible_member", "done_on", "due_on"], name="sspf_action_member"
+            ),
+            models.Index(fields=["referral", "done_on"], name="sspf_action_referral"),
+        ]
+
+    def __str__(self):
+        return f"Action {str(self.id)[:8]}"
+
+    @property
+    def is_open(self):
+        return self.done_on is None

@@ -14,6 +14,7 @@ person.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -21,10 +22,12 @@ from django.utils import timezone
 from accounts.roles import Role
 from sspf.models import (
     OPEN_REFERRAL_STATES,
+    AgreedAction,
     ConcernReferral,
     Consent,
     Organisation,
     SspfGroup,
+    SspfMeeting,
     SspfMembership,
 )
 
@@ -148,6 +151,10 @@ def referral_shown(*, referral, user, organisation=None, on=None, may_identify=T
         if may_identify
         else None
     )
+    return _shown(referral, consent=consent)
+
+
+def _shown(referral, *, consent):
     person = referral.person if consent is not None else None
     return ReferralShown(
         pk=referral.pk,
@@ -209,4 +216,92 @@ def referrals_raised_by(*, user):
 def referral_consents(referral):
     return referral.consents.select_related("recorded_by", "withdrawn_by").order_by(
         "-given_on", "-recorded_at"
+    )
+
+
+# --- Groups and meetings ----------------------------------------------------------------------
+
+
+def group_get_for_user(*, user, pk):
+    group = groups_for_user(user=user).filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def meetings_for_user(*, user):
+    return SspfMeeting.objects.filter(
+        group__in=memberships_for_user(user=user).values("group")
+    ).select_related("group")
+
+
+def meeting_get_for_user(*, user, pk):
+    meeting = meetings_for_user(user=user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meetings_of_group(group, *, now=None):
+    """(the coming meetings, soonest first; the past ones, newest first, the last ten)."""
+    now = now or timezone.now()
+    meetings = SspfMeeting.objects.filter(group=group)
+    return (
+        list(meetings.filter(starts_at__gte=now).order_by("starts_at")[:10]),
+        list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:10]),
+    )
+
+
+def next_meeting_for_user(*, user, now=None):
+    now = now or timezone.now()
+    return meetings_for_user(user=user).filter(starts_at__gte=now).order_by("starts_at").first()
+
+
+def agenda_items(meeting):
+    return (
+        meeting.items.select_related("referral", "referral__group", "data_key")
+        .prefetch_related("actions__responsible_member", "actions__data_key")
+        .order_by("position")
+    )
+
+
+def open_actions(*, group=None, member=None):
+    """Open agreed actions (of a group, or of a responsible member), overdue
+    first, then by due date."""
+    actions = AgreedAction.objects.filter(done_on__isnull=True).select_related(
+        "referral", "referral__group", "responsible_member", "data_key"
+    )
+    if group is not None:
+        actions = actions.filter(referral__group=group)
+    if member is not None:
+        actions = actions.filter(responsible_member=member)
+    return actions.order_by("due_on", "pk")
+
+
+def group_organisations(group):
+    """The organisations present in the group: those of its members."""
+    return sorted(
+        set(SspfMembership.objects.filter(group=group).values_list("organisation", flat=True))
+    )
+
+
+def referral_shown_to_the_group(*, referral, on=None):
+    """The referral as a printout for the whole group may show it: the youth
+    named only where a consent holds for every organisation present."""
+    organisations = group_organisations(referral.group)
+    consents = [
+        consent_for_identity(referral=referral, organisation=organisation, on=on)
+        for organisation in organisations
+    ]
+    holds = bool(consents) and all(consent is not None for consent in consents)
+    # The consent relied on is the newest that covers them all; any will do for the log.
+    return _shown(referral, consent=consents[0] if holds else None)
+
+
+def group_members(group):
+    """The group's members, by name, for choosing who is responsible."""
+    return (
+        get_user_model()
+        .objects.filter(sspf_memberships__group=group, is_active=True)
+        .order_by("first_name", "last_name")
     )

@@ -14,11 +14,12 @@ import re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from audit.services import access_events_record_many
+from audit.services import access_event_record, access_events_record_many
 from casework.errors import ApplicationError
 from casework.events import event_record
 from casework.fsm import may_take
@@ -27,6 +28,9 @@ from casework.reports.models import ReportSource
 from casework.reports.selectors import report_feedback_for_reporter
 from casework.reports.services import report_of_concern_register
 from sspf.models import (
+    OPEN_REFERRAL_STATES,
+    AgendaItem,
+    AgreedAction,
     ConcernCategory,
     ConcernReferral,
     Consent,
@@ -34,11 +38,14 @@ from sspf.models import (
     Organisation,
     ReferralCloseReason,
     ReferralState,
+    SspfMeeting,
+    SspfMembership,
 )
 from sspf.selectors import YOUTH_OWN_CONSENT_AGE, _age_on, memberships_for_user
 from vault.models import DataKey
 
 REFERRAL_OBJECT = "sspf.concernreferral"
+MEETING_OBJECT = "sspf.sspfmeeting"
 
 # The steps a member can take on a referral, in order, and the answers they need.
 REFERRAL_STEPS = {
@@ -387,3 +394,134 @@ def consent_expiry_default(given_on: datetime.date):
     return given_on.replace(
         year=year, month=month, day=min(given_on.day, calendar.monthrange(year, month)[1])
     )
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def _member_holding_meetings(by, group):
+    if not by.has_perm("sspf.hold_meeting"):
+        raise PermissionDenied
+    return _membership(by=by, group=group)
+
+
+def meeting_schedule(*, by, request=None, group, starts_at, venue=""):
+    """Schedule a meeting; its agenda is the group's referrals with open actions
+    (to follow up) and then its other open referrals, oldest first.
+
+    Side effects: the meeting, its agenda items, history rows, an access-log event.
+    """
+    _member_holding_meetings(by, group)
+    with transaction.atomic():
+        meeting = SspfMeeting(group=group, starts_at=starts_at, venue=venue, created_by=by)
+        meeting._history_user = by
+        meeting.save()
+        open_action = AgreedAction.objects.filter(referral=OuterRef("pk"), done_on__isnull=True)
+        with_actions = ConcernReferral.objects.filter(Exists(open_action), group=group).order_by(
+            "raised_at", "pk"
+        )
+        others = (
+            ConcernReferral.objects.filter(group=group, state__in=OPEN_REFERRAL_STATES)
+            .exclude(pk__in=with_actions.values("pk"))
+            .order_by("raised_at", "pk")
+        )
+        for position, referral in enumerate([*with_actions, *others], start=1):
+            item = AgendaItem(
+                meeting=meeting,
+                referral=referral,
+                data_key_id=referral.data_key_id,
+                position=position,
+            )
+            item._history_user = by
+            item.save()
+        access_event_record(
+            action="create",
+            request=request,
+            actor=by,
+            object_type=MEETING_OBJECT,
+            object_id=str(meeting.pk),
+        )
+    return meeting
+
+
+def agenda_item_move(*, item, by, request=None, up):
+    """Swap the item with the one above (``up``) or below it. Side effects: two
+    history rows."""
+    _member_holding_meetings(by, item.meeting.group)
+    with transaction.atomic():
+        items = list(
+            AgendaItem.objects.select_for_update()
+            .filter(meeting_id=item.meeting_id)
+            .order_by("position")
+        )
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        neighbour = index - 1 if up else index + 1
+        if not 0 <= neighbour < len(items):
+            return
+        first, second = items[index], items[neighbour]
+        first.position, second.position = second.position, first.position
+        for moved in (first, second):
+            moved._history_user = by
+            moved.save(update_fields=["position"])
+
+
+def agenda_item_minute(*, item, by, request=None, discussion):
+    """Keep what was said about the item. Side effects: a history row, an
+    access-log event."""
+    _member_holding_meetings(by, item.meeting.group)
+    with transaction.atomic():
+        locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if locked.discussion == discussion:
+            return locked
+        locked.discussion = discussion
+        locked.minuted_by = by
+        locked._history_user = by
+        locked.save(update_fields=["discussion", "minuted_by"])
+        event_record("change", locked.referral, by=by, request=request, detail="minutes")
+    return locked
+
+
+def action_agree(*, item, by, request=None, description, responsible_member, due_on):
+    """An action agreed on for the item's referral: who (a member of the group)
+    does what by when; the member's organisation is the responsible one.
+    Side effects: the action and its history row, an access-log event."""
+    group = item.meeting.group
+    _member_holding_meetings(by, group)
+    responsible = SspfMembership.objects.filter(group=group, user=responsible_member).first()
+    if responsible is None:
+        raise ApplicationError(_("Choose a member of the group."), field="responsible_member")
+    if due_on < item.meeting.starts_at.date():
+        raise ApplicationError(_("The action cannot be due before the meeting."), field="due_on")
+    with transaction.atomic():
+        action = AgreedAction(
+            referral=item.referral,
+            agreed_at=item,
+            data_key_id=item.data_key_id,
+            description=description,
+            responsible_organisation=responsible.organisation,
+            responsible_member=responsible_member,
+            due_on=due_on,
+            created_by=by,
+        )
+        action._history_user = by
+        action.save()
+        event_record("create", item.referral, by=by, request=request, detail=f"action={action.pk}")
+    return action
+
+
+def action_done(*, action, by, request=None, on=None):
+    """Mark an action done (from today by default). Side effects: a history
+    row, an access-log event."""
+    _member_holding_meetings(by, action.referral.group)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        locked = AgreedAction.objects.select_for_update().get(pk=action.pk)
+        if locked.done_on is not None:
+            return locked
+        locked.done_on = on
+        locked._history_user = by
+        locked.save(update_fields=["done_on"])
+        event_record(
+            "change", locked.referral, by=by, request=request, detail=f"action_done={locked.pk}"
+        )
+    return locked

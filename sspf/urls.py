@@ -11,6 +11,26 @@ urlpatterns = [
     path("referrals/<uuid:pk>/steps/<slug:step>/", views.referral_step, name="referral-step"),
     path("referrals/<uuid:pk>/report/", views.referral_report, name="referral-report"),
     path("referrals/<uuid:pk>/consents/new/", views.consent_create, name="consent-create"),
+    path("groups/<int:pk>/", views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/meetings/new/", views.meeting_create, name="meeting-create"),
+    path("meetings/<uuid:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<uuid:pk>/print/", views.meeting_print, name="meeting-print"),
+    path(
+        "meetings/<uuid:pk>/items/<uuid:item_pk>/move/",
+        views.agenda_item_move,
+        name="agenda-item-move",
+    ),
+    path(
+        "meetings/<uuid:pk>/items/<uuid:item_pk>/minutes/",
+        views.agenda_item_minute,
+        name="agenda-item-minute",
+    ),
+    path(
+        "meetings/<uuid:pk>/items/<uuid:item_pk>/actions/new/",
+        views.action_create,
+        name="action-create",
+    ),
+    path("actions/<uuid:pk>/done/", views.action_done, name="action-done"),
     path(
         "referrals/<uuid:pk>/consents/<uuid:consent_pk>/withdraw/",
         views.consent_withdraw,

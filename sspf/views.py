@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +21,10 @@ from casework.fsm import steps_offered
 from casework.web import query_without_page, refusals_on
 from sspf import selectors, services
 from sspf.forms import (
+    ActionForm,
     ConsentForm,
+    MeetingForm,
+    MinutesForm,
     ReferralForm,
     ReferralStepForm,
     ReportOfConcernForm,
@@ -219,3 +224,177 @@ def referral_report(request, pk):
         ),
     )
     return redirect("sspf:referral-detail", pk=referral.pk)
+
+
+# --- Groups and meetings ----------------------------------------------------------------------
+
+
+def _meeting_for_member(request, pk):
+    return load_or_refuse(
+        request,
+        object_type=services.MEETING_OBJECT,
+        pk=pk,
+        load=lambda: selectors.meeting_get_for_user(user=request.user, pk=pk),
+    )
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_GET
+def group_detail(request, pk):
+    group = selectors.group_get_for_user(user=request.user, pk=pk)
+    return _group_page(request, group)
+
+
+def _group_page(request, group, *, form=None, status=200):
+    coming, past = selectors.meetings_of_group(group)
+    actions = list(selectors.open_actions(group=group)[:50])
+    shown = {
+        item.pk: item
+        for item in selectors.referrals_shown(
+            referrals=[action.referral for action in actions], user=request.user
+        )
+    }
+    services.referrals_record_view(shown=list(shown.values()), by=request.user, request=request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "sspf/group_detail.html",
+        {
+            "group": group,
+            "coming": coming,
+            "past": past,
+            "actions": [
+                (action, shown[action.referral_id], action.due_on < today) for action in actions
+            ],
+            "form": form or MeetingForm(),
+        },
+        status=status,
+    )
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def meeting_create(request, pk):
+    group = selectors.group_get_for_user(user=request.user, pk=pk)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form) as refused:
+            meeting = services.meeting_schedule(
+                by=request.user, request=request, group=group, **form.cleaned_data
+            )
+        if not refused:
+            messages.success(request, _("The meeting is scheduled, with its agenda."))
+            return redirect("sspf:meeting-detail", pk=meeting.pk)
+    return _group_page(request, group, form=form, status=400)
+
+
+def _meeting_page(request, meeting, *, bound=None, status=200):
+    """The meeting's agenda and minutes; ``bound``: (item pk, form) sent back with errors."""
+    items = list(selectors.agenda_items(meeting))
+    shown = selectors.referrals_shown(
+        referrals=[item.referral for item in items], user=request.user
+    )
+    services.referrals_record_view(shown=shown, by=request.user, request=request)
+    members = selectors.group_members(meeting.group)
+    rows = []
+    for item, item_shown in zip(items, shown, strict=True):
+        minutes = MinutesForm(initial={"discussion": item.discussion}, prefix=f"m-{item.pk}")
+        action = ActionForm(members=members, prefix=f"a-{item.pk}")
+        if bound and bound[0] == item.pk:
+            if isinstance(bound[1], MinutesForm):
+                minutes = bound[1]
+            else:
+                action = bound[1]
+        rows.append((item, item_shown, minutes, action))
+    return render(
+        request,
+        "sspf/meeting_detail.html",
+        {"meeting": meeting, "rows": rows, "today": timezone.localdate()},
+        status=status,
+    )
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_GET
+def meeting_detail(request, pk):
+    return _meeting_page(request, _meeting_for_member(request, pk))
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_GET
+def meeting_print(request, pk):
+    """Agenda and minutes to print: a youth is named only where a consent holds
+    for every organisation present in the group."""
+    meeting = _meeting_for_member(request, pk)
+    items = list(selectors.agenda_items(meeting))
+    shown = [selectors.referral_shown_to_the_group(referral=item.referral) for item in items]
+    services.referrals_record_view(shown=shown, by=request.user, request=request, detail="page")
+    return render(
+        request,
+        "sspf/meeting_print.html",
+        {"meeting": meeting, "rows": list(zip(items, shown, strict=True))},
+    )
+
+
+def _item_for_member(request, pk, item_pk):
+    meeting = _meeting_for_member(request, pk)
+    return get_object_or_404(
+        meeting.items.select_related("referral", "meeting__group"), pk=item_pk
+    )
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def agenda_item_move(request, pk, item_pk):
+    item = _item_for_member(request, pk, item_pk)
+    services.agenda_item_move(item=item, by=request.user, request=request, up="up" in request.POST)
+    return redirect(reverse("sspf:meeting-detail", kwargs={"pk": pk}) + f"#item-{item.pk}")
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def agenda_item_minute(request, pk, item_pk):
+    item = _item_for_member(request, pk, item_pk)
+    form = MinutesForm(request.POST, prefix=f"m-{item.pk}")
+    if form.is_valid():
+        with refusals_on(form) as refused:
+            services.agenda_item_minute(
+                item=item, by=request.user, request=request, **form.cleaned_data
+            )
+        if not refused:
+            messages.success(request, _("The minutes are saved."))
+            return redirect(reverse("sspf:meeting-detail", kwargs={"pk": pk}) + f"#item-{item.pk}")
+    return _meeting_page(request, item.meeting, bound=(item.pk, form), status=400)
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def action_create(request, pk, item_pk):
+    item = _item_for_member(request, pk, item_pk)
+    form = ActionForm(
+        request.POST, members=selectors.group_members(item.meeting.group), prefix=f"a-{item.pk}"
+    )
+    if form.is_valid():
+        with refusals_on(form) as refused:
+            services.action_agree(item=item, by=request.user, request=request, **form.cleaned_data)
+        if not refused:
+            messages.success(request, _("The action is agreed."))
+            return redirect(reverse("sspf:meeting-detail", kwargs={"pk": pk}) + f"#item-{item.pk}")
+    return _meeting_page(request, item.meeting, bound=(item.pk, form), status=400)
+
+
+@roles_required(Role.SSPF_MEMBER)
+@require_POST
+def action_done(request, pk):
+    action = get_object_or_404(
+        selectors.open_actions().filter(
+            referral__group__in=selectors.groups_for_user(user=request.user)
+        ),
+        pk=pk,
+    )
+    services.action_done(action=action, by=request.user, request=request)
+    messages.success(request, _("The action is marked done."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("accounts:start")
+    return redirect(target)

@@ -34,6 +34,8 @@ EXPECTED = {
         "sspf.view_concernreferral",
         "sspf.raise_referral",
         "sspf.work_referral",
+        "sspf.view_sspfmeeting",
+        "sspf.hold_meeting",
     },
     "unit_manager": {
         "accounts.view_district",
@@ -187,11 +189,11 @@ def test_the_role_migration_reads_the_roles_module_when_it_runs(monkeypatch):
 
 def test_a_permission_whose_model_comes_later_waits_for_its_migration(monkeypatch):
     changed = {role: set(permissions) for role, permissions in ROLE_PERMISSIONS.items()}
-    changed[Role.SSPF_MEMBER] |= {"sspf.view_sspfmeeting"}
+    changed[Role.SSPF_MEMBER] |= {"sspf.view_sspfmeetingminutes"}
     monkeypatch.setattr("accounts.roles.ROLE_PERMISSIONS", changed)
     # In a migration, before the model exists: the rest is granted.
     _run_sync_migration()
     assert group_permissions("sspf_member") == EXPECTED["sspf_member"]
     # Outside one, a permission that does not exist is an error, not a silent gap.
-    with pytest.raises(LookupError, match=r"sspf\.view_sspfmeeting"):
+    with pytest.raises(LookupError, match=r"sspf\.view_sspfmeetingminutes"):
         roles_sync()

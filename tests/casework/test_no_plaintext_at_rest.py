@@ -23,7 +23,13 @@ from casework.persons.identity_numbers import parse_identity_number
 from casework.persons.services import person_erase, person_register, person_update
 from casework.reports.demo import DEMO_REPORTS, demo_reports_seed
 from casework.reports.services import report_register
-from sspf.demo import DEMO_REFERRALS, demo_groups_seed, demo_referrals_seed
+from sspf.demo import (
+    DEMO_ACTION,
+    DEMO_MINUTES,
+    DEMO_REFERRALS,
+    demo_groups_seed,
+    demo_referrals_seed,
+)
 from sspf.models import SspfGroup
 from sspf.services import consent_record, referral_raise
 from tests.dump import database_dump
@@ -108,6 +114,7 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
         if demo_note:
             secrets.add(demo_note)
     # SSPF referrals: the concern, a place, the youth's own view in a consent.
+    secrets |= {*DEMO_MINUTES, DEMO_ACTION}
     for about, _category, concern, _next in DEMO_REFERRALS:
         secrets.add(concern)
         if isinstance(about, str):
