@@ -16,6 +16,9 @@ VERIFIED = "verified"  # password and a verified second factor
 class AccessRule:
     stage: str
     roles: tuple = ()
+    # Roles to whom a refusal answers 404, not 403: they must not learn that
+    # the page exists (an SSPF member and the social-services case pages).
+    not_found_for: tuple = ()
 
 
 def _declare(view, rule):
@@ -37,10 +40,28 @@ def verified(view):
     return _declare(view, AccessRule(VERIFIED))
 
 
-def roles_required(*roles):
-    """A verified user holding at least one of ``roles``."""
+def verified_hidden_from(*roles):
+    """Any verified user, except that a user holding only ``roles`` is told
+    404: the page is not for them, and they must not learn it exists."""
 
     def decorator(view):
-        return _declare(view, AccessRule(VERIFIED, tuple(str(role) for role in roles)))
+        return _declare(view, AccessRule(VERIFIED, (), tuple(str(role) for role in roles)))
+
+    return decorator
+
+
+def roles_required(*roles, not_found_for=()):
+    """A verified user holding at least one of ``roles``; refused with 404
+    instead of 403 for a user holding one of ``not_found_for``."""
+
+    def decorator(view):
+        return _declare(
+            view,
+            AccessRule(
+                VERIFIED,
+                tuple(str(role) for role in roles),
+                tuple(str(role) for role in not_found_for),
+            ),
+        )
 
     return decorator

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from accounts import access
-from audit.services import security_event_record
+from audit.services import access_event_record, security_event_record
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
@@ -89,7 +90,23 @@ class AccessRuleMiddleware:
                 reason=request.resolver_match.view_name,
             )
             raise PermissionDenied
-        if rule.roles and not request.user.role_names & set(rule.roles):
+        roles, hidden = request.user.role_names, set(rule.not_found_for)
+        refused = (rule.roles and not roles & set(rule.roles)) or (
+            # A page for every verified user but those holding only hidden roles.
+            hidden and not rule.roles and roles and roles <= hidden
+        )
+        if refused and roles & hidden and "pk" in view_kwargs:
+            # As a refused object is logged everywhere: the guessed id stays on record.
+            access_event_record(
+                action="access_denied",
+                request=request,
+                actor=request.user,
+                object_type=request.resolver_match.view_name,
+                object_id=str(view_kwargs["pk"]),
+                outcome="denied",
+            )
+            raise Http404
+        if refused:
             security_event_record(
                 action="access_denied",
                 request=request,
@@ -97,6 +114,8 @@ class AccessRuleMiddleware:
                 outcome="denied",
                 reason=request.resolver_match.view_name,
             )
+            if roles & hidden:
+                raise Http404
             raise PermissionDenied
         return None
 

@@ -3,7 +3,21 @@
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from accounts.access import roles_required, verified_hidden_from
+from accounts.roles import Role
 from casework.errors import ApplicationError
+
+
+def casework_roles_required(*roles):
+    """``roles_required`` for social services' pages: an SSPF member is told
+    404, as for a page that does not exist (school, police and leisure must
+    not learn what social services' system holds)."""
+    return roles_required(*roles, not_found_for=(Role.SSPF_MEMBER,))
+
+
+# Social services' object pages (the selectors decide who sees what), hidden
+# from SSPF members in the same way.
+casework_verified = verified_hidden_from(Role.SSPF_MEMBER)
 
 
 @dataclass

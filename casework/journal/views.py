@@ -8,19 +8,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from accounts.access import verified
 from accounts.integrity import integrity_page
 from casework.denials import erased_aware
 from casework.journal import selectors, services
 from casework.journal.forms import ContactForm, JournalForm
 from casework.reports.pages import report_for_worker, report_page
-from casework.web import refusals_on
+from casework.web import casework_verified, refusals_on
 from vault.integrity import unverifiable_fields
 
 SAVED_AS_DRAFT = gettext_lazy("The note is saved as a draft. Sign it when it is final.")
 
 
-@verified
+@casework_verified
 @require_http_methods(["GET", "POST"])
 @erased_aware
 def contact_create(request, pk):
@@ -47,7 +46,7 @@ def contact_create(request, pk):
     return render(request, "casework/contact_form.html", {"form": form, "report": report})
 
 
-@verified
+@casework_verified
 @require_POST
 @erased_aware
 def journal_create(request, pk):
@@ -62,7 +61,7 @@ def journal_create(request, pk):
     return report_page(request, report, journal_form=form, status=400)
 
 
-@verified
+@casework_verified
 @require_http_methods(["GET", "POST"])
 @erased_aware
 def journal_edit(request, pk, entry_pk):
@@ -94,7 +93,7 @@ def journal_edit(request, pk, entry_pk):
     )
 
 
-@verified
+@casework_verified
 @require_http_methods(["GET", "POST"])
 @erased_aware
 def journal_sign(request, pk, entry_pk):

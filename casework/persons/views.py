@@ -7,7 +7,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import roles_required, verified
 from accounts.integrity import integrity_page
 from accounts.roles import Role
 from audit.models import Reason
@@ -22,7 +21,7 @@ from casework.persons.forms import (
     person_initial,
     person_values,
 )
-from casework.web import refusals_on
+from casework.web import casework_roles_required, casework_verified, refusals_on
 from vault.integrity import unverifiable_fields
 
 
@@ -38,7 +37,7 @@ def _person_for_request(request, pk):
     )
 
 
-@roles_required(Role.SOCIAL_WORKER)
+@casework_roles_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
 def person_search(request):
     # POST, never GET: a name or number typed here must not end up in a URL,
@@ -57,7 +56,7 @@ def person_search(request):
     )
 
 
-@roles_required(Role.SOCIAL_WORKER)
+@casework_roles_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     form = PersonForm(request.POST or None)
@@ -79,7 +78,7 @@ def person_create(request):
 
 # Object pages answer 404, not 403, to anyone who may not see the object:
 # a guessed id must not confirm that a person exists.
-@verified
+@casework_verified
 @require_http_methods(["GET"])
 @erased_aware
 def person_detail(request, pk):
@@ -102,7 +101,7 @@ def person_detail(request, pk):
     )
 
 
-@verified
+@casework_verified
 @require_http_methods(["GET", "POST"])
 @erased_aware
 def person_open(request, pk):
@@ -118,7 +117,7 @@ def person_open(request, pk):
     return render(request, "casework/person_open.html", {"form": form, "person": person})
 
 
-@verified
+@casework_verified
 @require_http_methods(["GET", "POST"])
 @erased_aware
 def person_edit(request, pk):

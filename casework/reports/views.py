@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from accounts.access import roles_required, verified
 from accounts.roles import Role
 from casework.denials import erased_aware, load_or_refuse
 from casework.persons.forms import GuardianFormSet, guardians_typed
@@ -23,22 +22,22 @@ from casework.reports.pages import (
     step_form,
 )
 from casework.reports.panels import unit_reports_context, worker_reports_context
-from casework.web import refusals_on
+from casework.web import casework_roles_required, casework_verified, refusals_on
 
 
-@roles_required(Role.SOCIAL_WORKER)
+@casework_roles_required(Role.SOCIAL_WORKER)
 @require_GET
 def report_list(request):
     return render(request, "casework/report_list.html", worker_reports_context(request))
 
 
-@roles_required(Role.UNIT_MANAGER)
+@casework_roles_required(Role.UNIT_MANAGER)
 @require_GET
 def unit_reports(request):
     return render(request, "casework/unit_reports.html", unit_reports_context(request))
 
 
-@roles_required(Role.UNIT_MANAGER)
+@casework_roles_required(Role.UNIT_MANAGER)
 @require_POST
 @erased_aware
 def report_assign(request, pk):
@@ -71,7 +70,7 @@ def report_assign(request, pk):
     return redirect("casework:unit-reports")
 
 
-@roles_required(Role.SOCIAL_WORKER)
+@casework_roles_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
 def report_create(request):
     form = ReportRegistrationForm(
@@ -111,7 +110,7 @@ def report_create(request):
     )
 
 
-@verified
+@casework_verified
 @require_GET
 @erased_aware
 def report_detail(request, pk):
@@ -120,7 +119,7 @@ def report_detail(request, pk):
     return report_page(request, report)
 
 
-@verified
+@casework_verified
 @require_POST
 @erased_aware
 def report_step(request, pk, step):

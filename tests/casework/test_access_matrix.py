@@ -166,7 +166,7 @@ OBJECT_VIEWS = {
         "worker": ROLE_REFUSED,
         "unit_mate": ROLE_REFUSED,
         "colleague": ROLE_REFUSED,
-        "sspf_member": ROLE_REFUSED,
+        "sspf_member": NOBODY,  # 404: must not learn the page exists
         "manager": (ASSIGNED, ASSIGNED, ASSIGNED, NOT_FOUND, GONE, NOT_FOUND),
         "auditor": ROLE_REFUSED,
         "administrator": ROLE_REFUSED,
@@ -176,7 +176,7 @@ OBJECT_VIEWS = {
         "worker": ROLE_REFUSED,
         "unit_mate": ROLE_REFUSED,
         "colleague": ROLE_REFUSED,
-        "sspf_member": ROLE_REFUSED,
+        "sspf_member": NOBODY,  # 404: must not learn the page exists
         "manager": (ASSIGNED, ASSIGNED, REFUSED, NOT_FOUND, GONE, NOT_FOUND),
         "auditor": ROLE_REFUSED,
         "administrator": ROLE_REFUSED,
@@ -188,7 +188,7 @@ WORKERS_ONLY = {
     "worker": OK,
     "unit_mate": OK,
     "colleague": OK,
-    "sspf_member": FORBIDDEN,
+    "sspf_member": NOT_FOUND,  # must not learn the page exists
     "manager": FORBIDDEN,
     "auditor": FORBIDDEN,
     "administrator": FORBIDDEN,
@@ -202,7 +202,7 @@ LIST_VIEWS = {
         "worker": FORBIDDEN,
         "unit_mate": FORBIDDEN,
         "colleague": FORBIDDEN,
-        "sspf_member": FORBIDDEN,
+        "sspf_member": NOT_FOUND,  # must not learn the page exists
         "manager": OK,
         "auditor": FORBIDDEN,
         "administrator": FORBIDDEN,

@@ -83,7 +83,7 @@ def test_a_guessed_id_gives_404(client, all_role_users, user_name):
     [
         ("worker", 200),
         ("colleague", 200),
-        ("sspf_member", 403),
+        ("sspf_member", 404),  # SSPF members must not learn the page exists
         ("manager", 403),
         ("auditor", 403),
         ("administrator", 403),

@@ -155,3 +155,35 @@ def test_a_member_raises_a_concern_only_in_their_own_group(client, users, other_
     )
     assert response.status_code == OK
     assert "group" in response.context["form"].errors
+
+
+def _casework_urls():
+    """Every casework URL pattern, with a made-up (and fixed) id for each argument."""
+    from casework.urls import urlpatterns
+
+    for pattern in urlpatterns:
+        kwargs = {name: uuid.UUID(int=7) for name in pattern.pattern.converters}
+        if "step" in kwargs:
+            kwargs["step"] = "assess_protection"
+        yield pattern.name, reverse(f"casework:{pattern.name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize(("name", "url"), list(_casework_urls()))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_sspf_member_gets_404_on_every_casework_url(client, school, name, url, method):
+    """Not 403: school, police and leisure must not learn what social services hold."""
+    sign_in(client, school)
+    assert getattr(client, method)(url).status_code == NOT_FOUND, name
+
+
+def test_a_social_worker_who_is_also_an_sspf_member_keeps_their_pages(client, group):
+    from django.contrib.auth.models import Group as RoleGroup
+
+    both = UserFactory(username="bada", role=Role.SOCIAL_WORKER, unit=UnitFactory())
+    both.groups.add(RoleGroup.objects.get(name=Role.SSPF_MEMBER.value))
+    sign_in(client, both)
+    assert client.get(reverse("casework:report-list")).status_code == OK
+    assert client.get(reverse("casework:person-search")).status_code == OK
+    # A role that is not hidden is refused with 403 as before.
+    sign_in(client, UserFactory(username="chef2", role=Role.UNIT_MANAGER))
+    assert client.get(reverse("casework:report-list")).status_code == FORBIDDEN
