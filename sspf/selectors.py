@@ -50,11 +50,18 @@ def groups_for_user(*, user):
     ).select_related("district")
 
 
+# A referral about a youth whose data was erased can no longer be read (its
+# text was under the youth's key): it is in no list and on no page.
+READABLE = Q(person__isnull=True) | Q(person__erased_at__isnull=True)
+
+
 def referrals_for_user(*, user):
     """The referrals of the user's groups."""
-    return ConcernReferral.objects.filter(
-        group__in=memberships_for_user(user=user).values("group")
-    ).select_related("group", "data_key", "raised_by")
+    return (
+        ConcernReferral.objects.filter(group__in=memberships_for_user(user=user).values("group"))
+        .filter(READABLE)
+        .select_related("group", "data_key", "raised_by")
+    )
 
 
 def referral_get_for_user(*, user, pk):
@@ -133,6 +140,14 @@ class ReferralShown:
     @property
     def title(self):
         return self.youth_name if self.identified else self.label
+
+    @property
+    def subject(self):
+        """Whom or what it is about, as far as the user may know: the youth's
+        name where consent holds, the place, or nothing."""
+        if self.identified:
+            return self.youth_name
+        return "" if self.about_youth else self.place
 
 
 def organisation_in_group(*, user, group):
@@ -259,7 +274,8 @@ def next_meeting_for_user(*, user, now=None):
 
 def agenda_items(meeting):
     return (
-        meeting.items.select_related("referral", "referral__group", "data_key")
+        meeting.items.filter(referral__in=ConcernReferral.objects.filter(READABLE))
+        .select_related("referral", "referral__group", "data_key")
         .prefetch_related("actions__responsible_member", "actions__data_key")
         .order_by("position")
     )
@@ -268,9 +284,9 @@ def agenda_items(meeting):
 def open_actions(*, group=None, member=None):
     """Open agreed actions (of a group, or of a responsible member), overdue
     first, then by due date."""
-    actions = AgreedAction.objects.filter(done_on__isnull=True).select_related(
-        "referral", "referral__group", "responsible_member", "data_key"
-    )
+    actions = AgreedAction.objects.filter(
+        done_on__isnull=True, referral__in=ConcernReferral.objects.filter(READABLE)
+    ).select_related("referral", "referral__group", "responsible_member", "data_key")
     if group is not None:
         actions = actions.filter(referral__group=group)
     if member is not None:

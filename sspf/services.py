@@ -41,7 +41,7 @@ from sspf.models import (
     SspfMeeting,
     SspfMembership,
 )
-from sspf.selectors import YOUTH_OWN_CONSENT_AGE, _age_on, memberships_for_user
+from sspf.selectors import READABLE, YOUTH_OWN_CONSENT_AGE, _age_on, memberships_for_user
 from vault.models import DataKey
 
 REFERRAL_OBJECT = "sspf.concernreferral"
@@ -417,11 +417,11 @@ def meeting_schedule(*, by, request=None, group, starts_at, venue=""):
         meeting._history_user = by
         meeting.save()
         open_action = AgreedAction.objects.filter(referral=OuterRef("pk"), done_on__isnull=True)
-        with_actions = ConcernReferral.objects.filter(Exists(open_action), group=group).order_by(
-            "raised_at", "pk"
-        )
+        with_actions = ConcernReferral.objects.filter(
+            Exists(open_action), READABLE, group=group
+        ).order_by("raised_at", "pk")
         others = (
-            ConcernReferral.objects.filter(group=group, state__in=OPEN_REFERRAL_STATES)
+            ConcernReferral.objects.filter(READABLE, group=group, state__in=OPEN_REFERRAL_STATES)
             .exclude(pk__in=with_actions.values("pk"))
             .order_by("raised_at", "pk")
         )

@@ -7,6 +7,7 @@ app_name = "sspf"
 urlpatterns = [
     path("referrals/", views.referral_list, name="referral-list"),
     path("referrals/new/", views.referral_create, name="referral-create"),
+    path("referrals/export/", views.referral_export, name="referral-export"),
     path("referrals/<uuid:pk>/", views.referral_detail, name="referral-detail"),
     path("referrals/<uuid:pk>/steps/<slug:step>/", views.referral_step, name="referral-step"),
     path("referrals/<uuid:pk>/report/", views.referral_report, name="referral-report"),

@@ -29,6 +29,7 @@ OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 # page: (method, needs a referral); then one answer per user in USERS' order.
 PAGES = {
     "referral-list": ("get", False),
+    "referral-export": ("get", False),
     "referral-create": ("get", False),
     "referral-detail": ("get", True),
     "referral-step": ("post", True),
@@ -37,6 +38,7 @@ PAGES = {
 }
 EXPECTED = {
     "referral-list": (OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "referral-export": (OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "referral-create": (OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "referral-detail": (OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "referral-step": (REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
@@ -187,3 +189,31 @@ def test_a_social_worker_who_is_also_an_sspf_member_keeps_their_pages(client, gr
     # A role that is not hidden is refused with 403 as before.
     sign_in(client, UserFactory(username="chef2", role=Role.UNIT_MANAGER))
     assert client.get(reverse("casework:report-list")).status_code == FORBIDDEN
+
+
+def test_the_export_names_only_where_consent_covers_the_organisation(
+    client, youth_referral, school, police, place_referral
+):
+    consent_record(
+        referral=youth_referral,
+        by=school,
+        granted=True,
+        method="written",
+        given_on=timezone.localdate(),
+        organisations=["school"],
+        guardian_one=True,
+    )
+    url = reverse("sspf:referral-export")
+    sign_in(client, school)
+    school_csv = client.get(url).content.decode()
+    assert f"{YOUTH['given_names']} {YOUTH['family_name']}" in school_csv
+    assert "Hammarkullen centrum" in school_csv
+    sign_in(client, police)
+    police_csv = client.get(url)
+    assert police_csv["Content-Type"].startswith("text/csv")
+    text = police_csv.content.decode()
+    assert youth_referral.label in text
+    assert YOUTH["family_name"] not in text and YOUTH["identity_number"] not in text
+    assert AccessEvent.objects.filter(
+        actor=school, object_id=str(youth_referral.pk), detail__startswith="consent="
+    ).exists()
