@@ -11,8 +11,12 @@ Without chromium the tests skip, except on CI, where they fail.
 import os
 from pathlib import Path
 
+import pyotp
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import swedish
 
 # Playwright's event loop makes Django refuse database calls in this
 # thread; the fixtures keep such calls out of the browser's lifetime, this
@@ -82,3 +86,18 @@ def assert_no_browser_problems(console_messages):
         if "Content Security Policy" in text or text.startswith("pageerror:")
     ]
     assert not problems, "\n".join(problems)
+
+
+def browser_sign_in(page, live_server, seeded_user):
+    """Password, then the code from the authenticator app, by the Swedish
+    labels; ends on the start page."""
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label(swedish("Username"), exact=True).fill(seeded_user.user.username)
+    page.get_by_label(swedish("Password"), exact=True).fill(seeded_user.password)
+    page.get_by_role("button", name=swedish("Continue"), exact=True).click()
+    code_field = page.get_by_label(swedish("Code"), exact=True)
+    expect(code_field).to_be_visible()
+    code_field.fill(pyotp.parse_uri(seeded_user.otpauth_uri).now())
+    page.get_by_role("button", name=swedish("Sign in"), exact=True).click()
+    expect(page).to_have_url(live_server.url + reverse("accounts:start"))
+    expect(page.get_by_role("button", name=swedish("Sign out"), exact=True)).to_be_visible()

@@ -21,7 +21,6 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 from django.urls import reverse
 from django.utils.translation import trans_real
@@ -31,7 +30,7 @@ from accounts.demo import demo_seed
 from casework.models import AssessmentDecision, ContactKind, OffenceCategory
 from casework.persons.demo import demo_persons_seed, identity_number
 from casework.reports.demo import demo_reports_seed
-from tests.browser import assert_no_browser_problems
+from tests.browser import assert_no_browser_problems, browser_sign_in
 from tests.conftest import swedish
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -114,20 +113,6 @@ def seeded(transactional_db):
     return users
 
 
-def sign_in(page, live_server, seeded_user):
-    """Password, then the code from the authenticator app; ends on the start page."""
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label(swedish("Username"), exact=True).fill(seeded_user.user.username)
-    page.get_by_label(swedish("Password"), exact=True).fill(seeded_user.password)
-    page.get_by_role("button", name=swedish("Continue"), exact=True).click()
-    code_field = page.get_by_label(swedish("Code"), exact=True)
-    expect(code_field).to_be_visible()
-    code_field.fill(pyotp.parse_uri(seeded_user.otpauth_uri).now())
-    page.get_by_role("button", name=swedish("Sign in"), exact=True).click()
-    expect(page).to_have_url(live_server.url + reverse("accounts:start"))
-    expect(page.get_by_role("button", name=swedish("Sign out"), exact=True)).to_be_visible()
-
-
 def focused_id(page):
     return page.evaluate("document.activeElement.id")
 
@@ -204,7 +189,7 @@ def test_a_report_is_registered_and_worked_by_keyboard_alone(
         + re.escape(live_server.url + reverse("casework:report-list"))
         + r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/(#main)?$"
     )
-    sign_in(page, live_server, seeded["socialsekreterare"])
+    browser_sign_in(page, live_server, seeded["socialsekreterare"])
 
     # 1. The registration form, field by field in the order it is read.
     page.goto(live_server.url + reverse("casework:report-create"))

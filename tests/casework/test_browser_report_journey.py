@@ -17,7 +17,6 @@ import re
 import uuid
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -25,7 +24,7 @@ from playwright.sync_api import expect
 from accounts.demo import demo_seed
 from casework.persons.demo import demo_persons_seed, identity_number
 from casework.reports.demo import demo_reports_seed
-from tests.browser import assert_no_browser_problems
+from tests.browser import assert_no_browser_problems, browser_sign_in
 from tests.conftest import swedish
 
 # See tests/accounts/test_browser_sign_in.py: a safety net, the fixtures keep
@@ -54,20 +53,6 @@ def seeded(transactional_db):
     return users
 
 
-def sign_in(page, live_server, seeded_user):
-    """Password, then the code from the authenticator app; ends on the start page."""
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label(swedish("Username"), exact=True).fill(seeded_user.user.username)
-    page.get_by_label(swedish("Password"), exact=True).fill(seeded_user.password)
-    page.get_by_role("button", name=swedish("Continue"), exact=True).click()
-    code_field = page.get_by_label(swedish("Code"), exact=True)
-    expect(code_field).to_be_visible()
-    code_field.fill(pyotp.parse_uri(seeded_user.otpauth_uri).now())
-    page.get_by_role("button", name=swedish("Sign in"), exact=True).click()
-    expect(page).to_have_url(live_server.url + reverse("accounts:start"))
-    expect(page.get_by_role("button", name=swedish("Sign out"), exact=True)).to_be_visible()
-
-
 def step_section(page, title_msgid):
     """The panel of one step on the report page (each has its own Save button)."""
     heading = page.get_by_role("heading", name=swedish(title_msgid), exact=True)
@@ -94,7 +79,7 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
     )
 
     # 1. The social worker signs in and opens the registration form from the start page.
-    sign_in(page, live_server, worker)
+    browser_sign_in(page, live_server, worker)
     page.get_by_role("link", name=swedish("Register a report"), exact=True).click()
     expect(page).to_have_url(live_server.url + reverse("casework:report-create"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -184,7 +169,7 @@ def test_a_report_is_registered_worked_and_listed_for_the_unit_manager(
     # 6. The unit manager sees the report in the unit's list, without the name.
     page.get_by_role("button", name=swedish("Sign out"), exact=True).click()
     expect(page).to_have_url(live_server.url + reverse("accounts:login"))
-    sign_in(page, live_server, manager)
+    browser_sign_in(page, live_server, manager)
     page.get_by_role("navigation").get_by_role(
         "link", name=swedish("The unit's reports"), exact=True
     ).click()

@@ -18,7 +18,6 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -30,7 +29,7 @@ from casework.models import Under15Report
 from casework.persons.demo import DEMO_PERSONS, demo_persons_seed, identity_number
 from casework.persons.selectors import person_find_by_identity_number
 from casework.reports.demo import DEMO_REPORTS, demo_reports_seed
-from tests.browser import assert_no_browser_problems
+from tests.browser import assert_no_browser_problems, browser_sign_in
 from tests.conftest import swedish
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -105,20 +104,6 @@ def demo_children(seeded):
     return own, others
 
 
-def sign_in(page, live_server, seeded_user):
-    """Password, then the code from the authenticator app; ends on the start page."""
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label(swedish("Username"), exact=True).fill(seeded_user.user.username)
-    page.get_by_label(swedish("Password"), exact=True).fill(seeded_user.password)
-    page.get_by_role("button", name=swedish("Continue"), exact=True).click()
-    code_field = page.get_by_label(swedish("Code"), exact=True)
-    expect(code_field).to_be_visible()
-    code_field.fill(pyotp.parse_uri(seeded_user.otpauth_uri).now())
-    page.get_by_role("button", name=swedish("Sign in"), exact=True).click()
-    expect(page).to_have_url(live_server.url + reverse("accounts:start"))
-    expect(page.get_by_role("button", name=swedish("Sign out"), exact=True)).to_be_visible()
-
-
 def lead_of(page, child_name):
     """The report page's lead: the child's name (a link), the state, the deadline."""
     return (
@@ -148,7 +133,7 @@ def test_a_social_workers_day_by_visible_labels(
     )
 
     # 1. The start page lists the worker's reports by the child's name.
-    sign_in(page, live_server, worker)
+    browser_sign_in(page, live_server, worker)
     my_reports = page.get_by_role("region", name=swedish("My under-15 reports"), exact=True)
     table = my_reports.get_by_role("table")
     expect(table.get_by_role("columnheader").first).to_have_text(swedish("Child"))

@@ -14,7 +14,6 @@ is seeded before the browser starts and not touched while it runs.
 
 import datetime
 
-import pyotp
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from playwright.sync_api import expect
 from accounts.demo import demo_seed
 from casework.persons.demo import identity_number
 from sspf.demo import demo_groups_seed
-from tests.browser import assert_no_browser_problems
+from tests.browser import assert_no_browser_problems, browser_sign_in
 from tests.conftest import swedish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,15 +47,7 @@ def signed_in(chromium, live_server, seeded_user, console_messages):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.on("pageerror", lambda error: console_messages.append(f"pageerror: {error}"))
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label(swedish("Username"), exact=True).fill(seeded_user.user.username)
-    page.get_by_label(swedish("Password"), exact=True).fill(seeded_user.password)
-    page.get_by_role("button", name=swedish("Continue"), exact=True).click()
-    page.get_by_label(swedish("Code"), exact=True).fill(
-        pyotp.parse_uri(seeded_user.otpauth_uri).now()
-    )
-    page.get_by_role("button", name=swedish("Sign in"), exact=True).click()
-    expect(page).to_have_url(live_server.url + reverse("accounts:start"))
+    browser_sign_in(page, live_server, seeded_user)
     return page
 
 
