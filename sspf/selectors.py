@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role
+from casework.dates import age_in_years
 from sspf.models import (
     OPEN_REFERRAL_STATES,
     AgreedAction,
@@ -94,10 +95,6 @@ def referrals_with_consent_for_user(*, user, on=None):
     return referrals_for_user(user=user).annotate(has_consent=Exists(holding))
 
 
-def _age_on(born, on):
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def consent_for_identity(*, referral, organisation, on=None):
     """The consent that lets ``organisation`` see the youth's identity on ``on``, or None."""
     if not referral.about_youth or organisation is None:
@@ -105,7 +102,7 @@ def consent_for_identity(*, referral, organisation, on=None):
     on = on or timezone.localdate()
     candidates = consents_holding(on=on).filter(_covering(organisation), referral=referral)
     born = referral.person.date_of_birth
-    needs_own = born is not None and _age_on(born, on) >= YOUTH_OWN_CONSENT_AGE
+    needs_own = born is not None and age_in_years(born, on) >= YOUTH_OWN_CONSENT_AGE
     for consent in candidates.order_by("-given_on", "-recorded_at"):
         if consent.guardian_one and (consent.youth_agrees or not needs_own):
             return consent

@@ -7,7 +7,6 @@ ApplicationError; a step the referral's state no longer allows is
 django-fsm's TransitionNotAllowed or ConcurrentTransition (a 409 page).
 """
 
-import calendar
 import datetime
 import re
 
@@ -19,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from audit.services import access_event_record, access_events_record_many
+from audit.services import access_events_record_many
+from casework.dates import add_months, age_in_years
 from casework.errors import ApplicationError
 from casework.events import event_record
 from casework.fsm import may_take
@@ -41,7 +41,7 @@ from sspf.models import (
     SspfMeeting,
     SspfMembership,
 )
-from sspf.selectors import READABLE, YOUTH_OWN_CONSENT_AGE, _age_on, memberships_for_user
+from sspf.selectors import READABLE, YOUTH_OWN_CONSENT_AGE, memberships_for_user
 from vault.models import DataKey
 
 REFERRAL_OBJECT = "sspf.concernreferral"
@@ -324,7 +324,11 @@ def _check_consent(referral, given_on, organisations, guardian_one, youth_agrees
             _("A consent needs at least the first guardian's agreement."), field="guardian_one"
         )
     born = referral.person.date_of_birth
-    if born is not None and _age_on(born, given_on) >= YOUTH_OWN_CONSENT_AGE and not youth_agrees:
+    if (
+        born is not None
+        and age_in_years(born, given_on) >= YOUTH_OWN_CONSENT_AGE
+        and not youth_agrees
+    ):
         raise ApplicationError(
             _("The youth is 15 or older: their own consent is needed as well."),
             code="youth_consent_needed",
@@ -389,11 +393,7 @@ def referrals_record_view(*, shown, by, request, detail=""):
 def consent_expiry_default(given_on: datetime.date):
     """SSPF_CONSENT_MONTHS after ``given_on``, on the same day of the month (or
     the month's last day, where it is shorter)."""
-    month_index = given_on.month - 1 + settings.SSPF_CONSENT_MONTHS
-    year, month = given_on.year + month_index // 12, month_index % 12 + 1
-    return given_on.replace(
-        year=year, month=month, day=min(given_on.day, calendar.monthrange(year, month)[1])
-    )
+    return add_months(given_on, settings.SSPF_CONSENT_MONTHS)
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -434,13 +434,7 @@ def meeting_schedule(*, by, request=None, group, starts_at, venue=""):
             )
             item._history_user = by
             item.save()
-        access_event_record(
-            action="create",
-            request=request,
-            actor=by,
-            object_type=MEETING_OBJECT,
-            object_id=str(meeting.pk),
-        )
+        event_record("create", meeting, by=by, request=request)
     return meeting
 
 

@@ -7,7 +7,6 @@ change is 10:00 local time the next Saturday. Reaction time is the real
 elapsed time from report to first contact.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.dates import add_months
 from casework.reports.models import AssessmentDecision, ReportSource, ReportState
 
 OPEN_INVESTIGATION = AssessmentDecision.OPEN_INVESTIGATION
@@ -43,10 +43,8 @@ def add_local_days(moment, days):
 
 def add_local_months(moment, months):
     local = _local(moment)
-    month_index = local.month - 1 + months
-    year, month = local.year + month_index // 12, month_index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    naive = local.replace(tzinfo=None, year=year, month=month, day=day)
+    day = add_months(local.date(), months)
+    naive = local.replace(tzinfo=None, year=day.year, month=day.month, day=day.day)
     return _same_wall_clock(local, naive)
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from audit.models import Reason
+from casework.dates import age_in_years
 from casework.form_fields import (
     CHOOSE,
     DATE_WIDGET,
@@ -24,7 +25,6 @@ from casework.reports.models import (
     OffenceCategory,
     ReportState,
 )
-from casework.reports.services import age_in_years
 
 
 class ReportRegistrationForm(forms.Form):

@@ -19,6 +19,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import Unit
 from audit.services import access_events_record_many
+from casework.dates import age_in_years
 from casework.errors import ApplicationError
 from casework.events import event_record
 from casework.fsm import may_take
@@ -41,10 +42,6 @@ from casework.reports.models import (
 from vault.models import DataKey
 
 REPORT_OBJECT = "casework.under15report"
-
-
-def age_in_years(born, on):
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def open_reports_for_person(*, person, user):

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AccessEvent
+from casework.dates import age_in_years
 from casework.models import ReportState
 from casework.persons.demo import identity_number
 from casework.persons.services import PERSON_OBJECT, person_register
 from casework.reports import selectors as report_selectors
 from casework.reports.deadlines import report_deadline
 from casework.reports.services import (
-    age_in_years,
     report_register,
     report_take_step,
     reports_show_identifiers,
