@@ -48,6 +48,9 @@ ROLE_PERMISSIONS = {
         "casework.add_contact",
         "casework.view_journalentry",
         "casework.write_journal",
+        "avhopp.view_exitcase",
+        "avhopp.register_exit_case",
+        "avhopp.work_exit_case",
     },
     Role.SSPF_MEMBER: {
         "accounts.view_district",
@@ -65,6 +68,8 @@ ROLE_PERMISSIONS = {
         "accounts.view_outcome_summaries",
         "casework.view_under15report",
         "casework.assign_report",
+        "avhopp.view_exitcase",
+        "avhopp.assign_exit_case",
     },
     Role.AUDITOR: {
         "audit.view_accessevent",

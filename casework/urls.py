@@ -3,6 +3,9 @@ from django.urls import path
 from casework.journal import views as journal_views
 from casework.persons import views as person_views
 from casework.reports import views as report_views
+from casework.reports.pages import REPORT_RECORD_PAGES
+
+report_records = journal_views.case_record_views(REPORT_RECORD_PAGES)
 
 app_name = "casework"
 
@@ -18,16 +21,16 @@ urlpatterns = [
     path("reports/<uuid:pk>/", report_views.report_detail, name="report-detail"),
     path("reports/<uuid:pk>/assign/", report_views.report_assign, name="report-assign"),
     path("reports/<uuid:pk>/steps/<slug:step>/", report_views.report_step, name="report-step"),
-    path("reports/<uuid:pk>/contacts/new/", journal_views.contact_create, name="contact-create"),
-    path("reports/<uuid:pk>/journal/new/", journal_views.journal_create, name="journal-create"),
+    path("reports/<uuid:pk>/contacts/new/", report_records.contact_create, name="contact-create"),
+    path("reports/<uuid:pk>/journal/new/", report_records.journal_create, name="journal-create"),
     path(
         "reports/<uuid:pk>/journal/<uuid:entry_pk>/",
-        journal_views.journal_edit,
+        report_records.journal_edit,
         name="journal-edit",
     ),
     path(
         "reports/<uuid:pk>/journal/<uuid:entry_pk>/sign/",
-        journal_views.journal_sign,
+        report_records.journal_sign,
         name="journal-sign",
     ),
 ]

@@ -362,6 +362,13 @@ UNDER15_INVESTIGATION_MONTHS = envint("UNDER15_INVESTIGATION_MONTHS", 4, minimum
 UNDER15_DUE_SOON_SHARE = 0.25
 UNDER15_MAX_AGE = 15
 REPORTS_PER_PAGE = 25
+# Avhopp: when measurements fall due (avhopp/measurements.py).
+AVHOPP_BASELINE_DAYS = envint("AVHOPP_BASELINE_DAYS", 14, minimum=1)
+AVHOPP_MEASUREMENT_MONTHS = envint("AVHOPP_MEASUREMENT_MONTHS", 3, minimum=1)
+AVHOPP_FOLLOW_UP_MONTHS = (6, 12)
+# A measurement due within this many days shows on the worker's start page.
+AVHOPP_DUE_SOON_DAYS = envint("AVHOPP_DUE_SOON_DAYS", 30, minimum=0)
+AVHOPP_YOUNG_ADULT_AGES = (18, 25)
 
 # A file opened outside one's assignment stays open this long after the reason.
 OPENED_WITH_REASON_MINUTES = envint("OPENED_WITH_REASON_MINUTES", 60, minimum=1)
@@ -389,11 +396,16 @@ START_PAGE_PANELS = [
     "casework.reports.panels.worker_panel",
     "casework.reports.panels.manager_panel",
     "sspf.panels.member_panel",
+    "avhopp.panels.worker_panel",
+    "avhopp.panels.manager_panel",
 ]
 # The same for a person's page: each programme shows the person's cases.
-PERSON_PAGE_PANELS = ["casework.reports.panels.person_reports_panel"]
+PERSON_PAGE_PANELS = [
+    "casework.reports.panels.person_reports_panel",
+    "avhopp.panels.person_cases_panel",
+]
 # Every programme's case model about a person (casework/persons/cases.py).
-CASEWORK_CASE_MODELS = ["casework.Under15Report"]
+CASEWORK_CASE_MODELS = ["casework.Under15Report", "avhopp.ExitCase"]
 
 # Each is a dotted path to a callable(stdout=...) that adds demo data.
 DEMO_SEEDERS = [
@@ -401,6 +413,7 @@ DEMO_SEEDERS = [
     "casework.persons.demo.demo_persons_seed",
     "casework.reports.demo.demo_reports_seed",
     "sspf.demo.demo_referrals_seed",
+    "avhopp.demo.demo_exit_cases_seed",
 ]
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("casework.urls")),
     path("sspf/", include("sspf.urls")),
+    path("avhopp/", include("avhopp.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

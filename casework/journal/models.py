@@ -24,6 +24,8 @@ class ContactKind(models.TextChoices):
     DIGITAL = "digital", _("Digital meeting")
     SCHOOL_MEETING = "school_meeting", _("School meeting")
     NETWORK_MEETING = "network_meeting", _("Network meeting")
+    # Met where the young people are (avhopp's preventive track).
+    OUTREACH = "outreach", _("Outreach contact")
 
 
 class CaseRecord(models.Model):

@@ -5,14 +5,12 @@ programme's (casework/persons/cases.py), so this module knows no programme.
 """
 
 import enum
-import functools
-import operator
 import time
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts.roles import Role
-from casework.persons.cases import case_models
+from casework.persons.cases import cases_of_person, person_is_shielded, shielded_persons
 from casework.persons.models import Person
 
 OPENED_WITH_REASON = "persons_opened_with_reason"
@@ -44,23 +42,15 @@ def _is_worker(user):
     return user.has_role(Role.SOCIAL_WORKER) and user.has_perm("casework.view_person_file")
 
 
-def _cases_of_person(**filters):
-    """Whether the person has a case (of any programme) matching ``filters``."""
-    cases = [
-        Exists(model.objects.filter(person=OuterRef("pk"), **filters)) for model in case_models()
-    ]
-    return functools.reduce(operator.or_, cases) if cases else Q(pk__in=[])
-
-
 def _persons_reachable(user):
     """Persons the worker reaches without a reason, erased ones included."""
     if not _is_worker(user):
         return Person.objects.none()
-    assigned = Q(created_by=user) | _cases_of_person(assigned_to=user)
+    assigned = Q(created_by=user) | cases_of_person(assigned_to=user)
     if user.unit_id is None:
         return Person.objects.filter(assigned)
-    units = Q(responsible_unit_id=user.unit_id) | _cases_of_person(unit_id=user.unit_id)
-    return Person.objects.filter(assigned | (Q(protected_identity=False) & units))
+    units = Q(responsible_unit_id=user.unit_id) | cases_of_person(unit_id=user.unit_id)
+    return Person.objects.filter(assigned | (~shielded_persons() & units))
 
 
 def persons_for_user(*, user):
@@ -79,7 +69,7 @@ def person_access(*, user, person, session=None):
         return PersonAccess.NONE
     if _persons_reachable(user).filter(pk=person.pk).exists():
         return PersonAccess.ERASED if person.is_erased else PersonAccess.ASSIGNED
-    if person.is_erased or person.protected_identity:
+    if person.is_erased or person_is_shielded(person):
         return PersonAccess.NONE
     if _opened_with_reason(session, person):
         return PersonAccess.WITH_REASON

@@ -1,4 +1,5 @@
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from audit.services import access_events_record_many
 from casework.errors import ApplicationError, ChangedMeanwhile
 from casework.events import event_record
 from casework.persons.access import OPENED_WITH_REASON, PersonAccess, person_access
+from casework.persons.cases import person_is_shielded
 from casework.persons.identity_numbers import parse_identity_number
 from casework.persons.models import Person, identity_number_index
 from casework.persons.selectors import (
@@ -158,7 +160,7 @@ def person_identify(*, by, request=None, identity_number, given_names, family_na
     person = person_find_by_identity_number(identity_number)
     if person is None:
         return None
-    if person.protected_identity or person.is_erased:
+    if person.is_erased or person_is_shielded(person):
         event_record(
             "access_denied",
             person,
@@ -183,6 +185,62 @@ def person_identify(*, by, request=None, identity_number, given_names, family_na
             field="identity_number",
         )
     return person
+
+
+@dataclass(frozen=True)
+class RegistrationWords:
+    """What ``person_reach_for_registration`` says, in the programme's words."""
+
+    names_needed: str
+    not_here: str
+    reason_needed: str
+    check_names: str
+
+
+def person_reach_for_registration(
+    *, person, by, request, given_names, family_name, open_reason, words, detail
+):
+    """Whether ``by`` may register a case about ``person`` (found by identity
+    number), reached exactly as the person's file would be.
+
+    A person the user does not work with is reached only when the typed
+    names fit and with a stated reason (``open_reason``); a person the user
+    may not reach at all (shielded) is refused with ``words.not_here``,
+    which names nothing, and the refusal is a flagged access-log event
+    (``detail``: which registration). Returns True when the file must be
+    opened with the reason once the case stands. Refusals are
+    ApplicationError with ``code`` ``not_here``, ``names_needed``,
+    ``check_identity_number`` or ``reason_needed``. Call it outside the
+    registration's transaction, so that a refusal's event stays.
+    """
+    names_typed = bool(given_names.strip() and family_name.strip())
+    access = person_access(user=by, person=person, session=getattr(request, "session", None))
+    if access is PersonAccess.NONE:
+        event_record(
+            "access_denied",
+            person,
+            by=by,
+            request=request,
+            outcome="denied",
+            flagged=True,
+            detail=detail,
+        )
+        raise ApplicationError(str(words.not_here), field="identity_number", code="not_here")
+    if access is not PersonAccess.ASSIGNED and not names_typed:
+        raise ApplicationError(str(words.names_needed), field="given_names", code="names_needed")
+    if names_typed and not person_names_match(
+        person, given_names=given_names, family_name=family_name
+    ):
+        raise ApplicationError(
+            str(words.check_names), field="identity_number", code="check_identity_number"
+        )
+    if access is PersonAccess.NEEDS_REASON:
+        if not open_reason:
+            raise ApplicationError(
+                str(words.reason_needed), field="open_reason", code="reason_needed"
+            )
+        return True
+    return False
 
 
 def person_register_unassigned(*, by, request=None, identity_number, given_names, family_name):

@@ -4,10 +4,11 @@ casework's access decision (the rules: casework/policy.py)."""
 import enum
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts.roles import Role
 from casework.persons.access import person_access
+from casework.persons.cases import assigned_to_person
 from casework.reports.models import Under15Report
 
 
@@ -84,7 +85,4 @@ def assignable_workers(*, report):
     workers = unit_workers(unit=report.unit_id)
     if not report.person.protected_identity:
         return workers
-    assigned_to_person = Under15Report.objects.filter(
-        person_id=report.person_id, assigned_to=OuterRef("pk")
-    )
-    return workers.filter(Q(pk=report.person.created_by_id) | Exists(assigned_to_person))
+    return workers.filter(assigned_to_person(report.person))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from casework.denials import load_or_refuse
 from casework.journal.access import may_see_case_records
 from casework.journal.forms import JournalForm
+from casework.journal.pages import CaseRecordPages, CaseRecordUrls
 from casework.reports import selectors
 from casework.reports.access import report_shows_person
 from casework.reports.deadlines import report_deadline
@@ -122,6 +123,8 @@ def report_page(request, report, *, step_forms=None, journal_form=None, conflict
         "casework/report_detail.html",
         {
             "report": report,
+            "case": report,
+            "records": REPORT_RECORD_URLS,
             "deadline": report_deadline(report),
             "steps": [
                 (step, STEP_TITLES[step], forms_by_step[step], STEP_BUTTONS[step])
@@ -222,3 +225,15 @@ def report_for_worker(request, pk):
         pk=pk,
         load=lambda: selectors.report_get_for_user(user=request.user, pk=pk, to_work=True),
     )
+
+
+REPORT_RECORD_URLS = CaseRecordUrls(
+    detail="casework:report-detail",
+    contact_create="casework:contact-create",
+    journal_create="casework:journal-create",
+    journal_edit="casework:journal-edit",
+    journal_sign="casework:journal-sign",
+)
+REPORT_RECORD_PAGES = CaseRecordPages(
+    load=report_for_worker, page=report_page, urls=REPORT_RECORD_URLS
+)

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import Unit
@@ -27,7 +28,7 @@ from casework.journal.models import Contact
 from casework.journal.services import contact_record
 from casework.persons import selectors as person_selectors
 from casework.persons import services as person_services
-from casework.persons.access import PersonAccess, person_access, persons_for_user
+from casework.persons.access import persons_for_user
 from casework.persons.models import name_tokens
 from casework.reports.access import assignable_workers, reports_for_user
 from casework.reports.deadlines import report_deadline
@@ -239,15 +240,15 @@ def report_registration(
         raise _names_needed()
     if person is not None:
         # Before the transaction: a refusal's access-log event must stay.
-        open_with_reason = _person_reachable_for_registration(
+        open_with_reason = person_services.person_reach_for_registration(
             person=person,
             by=by,
             request=request,
-            session=getattr(request, "session", None),
-            names_typed=names_typed,
             given_names=given_names,
             family_name=family_name,
             open_reason=open_reason,
+            words=REGISTRATION_WORDS,
+            detail="report_registration",
         )
     with transaction.atomic():
         if person is None:
@@ -298,62 +299,28 @@ def _guardians_add(*, person, guardians, by, request):
         )
 
 
+REGISTRATION_WORDS = person_services.RegistrationWords(
+    names_needed=_lazy(
+        "Enter the child's given names and family name as they stand in the police report."
+    ),
+    not_here=_lazy(
+        "A report for this identity number cannot be registered by you. Contact your unit manager."
+    ),
+    reason_needed=_lazy(
+        "The person's file belongs to another unit. To register the report, "
+        "state why you open the file; the opening is shown to the auditors."
+    ),
+    check_names=_lazy(
+        "The identity number belongs to a person registered with other names. Check "
+        "the number and the names against the police report."
+    ),
+)
+
+
 def _names_needed():
     return ApplicationError(
-        _("Enter the child's given names and family name as they stand in the police report."),
-        field="given_names",
-        code="names_needed",
+        str(REGISTRATION_WORDS.names_needed), field="given_names", code="names_needed"
     )
-
-
-def _person_reachable_for_registration(
-    *, person, by, request, session, names_typed, given_names, family_name, open_reason
-):
-    """Refuse what the policy refuses; True when the file must be opened with the reason."""
-    access = person_access(user=by, person=person, session=session)
-    if access is PersonAccess.NONE:
-        event_record(
-            "access_denied",
-            person,
-            by=by,
-            request=request,
-            outcome="denied",
-            flagged=True,
-            detail="report_registration",
-        )
-        raise ApplicationError(
-            _(
-                "A report for this identity number cannot be registered by you. Contact "
-                "your unit manager."
-            ),
-            field="identity_number",
-            code="not_here",
-        )
-    if access is not PersonAccess.ASSIGNED and not names_typed:
-        raise _names_needed()
-    if names_typed and not person_selectors.person_names_match(
-        person, given_names=given_names, family_name=family_name
-    ):
-        raise ApplicationError(
-            _(
-                "The identity number belongs to a person registered with other names. Check "
-                "the number and the names against the police report."
-            ),
-            field="identity_number",
-            code="check_identity_number",
-        )
-    if access is PersonAccess.NEEDS_REASON:
-        if not open_reason:
-            raise ApplicationError(
-                _(
-                    "The person's file belongs to another unit. To register the report, "
-                    "state why you open the file; the opening is shown to the auditors."
-                ),
-                field="open_reason",
-                code="reason_needed",
-            )
-        return True
-    return False
 
 
 def report_record_view(*, report, by, request):

@@ -26,6 +26,9 @@ EXPECTED = {
         "casework.add_contact",
         "casework.view_journalentry",
         "casework.write_journal",
+        "avhopp.view_exitcase",
+        "avhopp.register_exit_case",
+        "avhopp.work_exit_case",
     },
     # Raises concerns, records consent, takes the referrals' steps in their groups.
     "sspf_member": {
@@ -44,6 +47,8 @@ EXPECTED = {
         "accounts.view_outcome_summaries",
         "casework.view_under15report",
         "casework.assign_report",
+        "avhopp.view_exitcase",
+        "avhopp.assign_exit_case",
     },
     "auditor": {"audit.view_accessevent", "audit.export_accessevent"},
     "administrator": {

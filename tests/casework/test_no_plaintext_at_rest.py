@@ -16,6 +16,8 @@ from faker import Faker
 
 from accounts.demo import demo_seed
 from accounts.models import District
+from avhopp.demo import DEMO_EXIT_CASES, demo_exit_cases_seed
+from avhopp.models import ExitCase, Intervention, Measurement, PlanGoal
 from casework.journal.services import contact_record, journal_entry_sign, journal_entry_write
 from casework.models import Person
 from casework.persons.demo import DEMO_PERSONS, demo_persons_seed, identity_number
@@ -60,6 +62,7 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
     demo_persons_seed()
     demo_reports_seed()
     demo_referrals_seed()
+    demo_exit_cases_seed()
 
     fake = Faker("sv_SE")
     fake.seed_instance(20261121)
@@ -154,6 +157,18 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
         secrets |= {given, family, *guardians}
         secrets |= spellings(identity_number(born, serial, coordination))
         secrets.add(f"{district}svägen {serial % 40 + 1}, lgh {1000 + serial}")
+
+    # Exit cases: every encrypted field of the programme holds something seeded.
+    for spec in DEMO_EXIT_CASES:
+        secrets |= {spec.given_names, spec.family_name, spec.inquiry_note, spec.motivation}
+        secrets |= {spec.threat_assessment, spec.decision_text, spec.exception, spec.partner}
+        secrets |= {spec.outreach_note, *spec.goals}
+        secrets |= spellings(identity_number(spec.born, spec.serial))
+    for model in (ExitCase, PlanGoal, Intervention, Measurement):
+        for field in model._meta.concrete_fields:
+            if field.__class__.__name__.startswith("Encrypted"):
+                values = [getattr(row, field.name) for row in model.objects.all()]
+                assert any(values), f"the demo seeds no {model.__name__}.{field.name}"
 
     # Second factors: TOTP seeds (hex as stored by django-otp, base32 as in
     # the app) and backup codes.
