@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import Unit
@@ -300,17 +300,17 @@ def _guardians_add(*, person, guardians, by, request):
 
 
 REGISTRATION_WORDS = person_services.RegistrationWords(
-    names_needed=_lazy(
+    names_needed=gettext_lazy(
         "Enter the child's given names and family name as they stand in the police report."
     ),
-    not_here=_lazy(
+    not_here=gettext_lazy(
         "A report for this identity number cannot be registered by you. Contact your unit manager."
     ),
-    reason_needed=_lazy(
+    reason_needed=gettext_lazy(
         "The person's file belongs to another unit. To register the report, "
         "state why you open the file; the opening is shown to the auditors."
     ),
-    check_names=_lazy(
+    check_names=gettext_lazy(
         "The identity number belongs to a person registered with other names. Check "
         "the number and the names against the police report."
     ),

@@ -261,3 +261,22 @@ def test_the_start_page_names_only_the_workers_own_persons(client, users, cases)
     page = client.get(reverse("accounts:start")).content.decode()
     assert "Tindra" in page
     assert cases["protected"].reference not in page and "Hemlig" not in page
+
+
+# The programme's pages without an object, per user (GET): SSPF members are
+# told 404, as for pages that do not exist; other roles without the page 403.
+LIST_PAGES = {
+    "avhopp:case-list": {"worker": OK, "manager": FORBIDDEN, "sspf_member": NOT_FOUND},
+    "avhopp:case-create": {"worker": OK, "manager": FORBIDDEN, "sspf_member": NOT_FOUND},
+    "avhopp:unit-cases": {"worker": FORBIDDEN, "manager": OK, "sspf_member": NOT_FOUND},
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(LIST_PAGES))
+def test_the_list_pages_answer_each_role(client, users, url_name):
+    expected = {**LIST_PAGES[url_name], "auditor": FORBIDDEN, "administrator": FORBIDDEN}
+    got = {}
+    for user_name in expected:
+        sign_in(client, users[user_name])
+        got[user_name] = client.get(reverse(url_name)).status_code
+    assert got == expected
