@@ -410,3 +410,25 @@ class WorkerFilterForm(forms.Form):
             ),
         ],
     )
+
+
+class SummaryOptionsForm(forms.Form):
+    """The programme's own choices on its summary page, beside the period and area."""
+
+    track = forms.ChoiceField(
+        label=_("Track"), choices=Track.choices, required=False, initial=Track.EXIT
+    )
+    occasion = forms.ChoiceField(
+        label=_("Outcomes measured"),
+        required=False,
+        choices=[
+            (Occasion.CLOSURE, _("At closure")),
+            (Occasion.FOLLOW_UP_6, _("Follow-up after 6 months")),
+            (Occasion.FOLLOW_UP_12, _("Follow-up after 12 months")),
+        ],
+        initial=Occasion.CLOSURE,
+    )
+
+    def choice(self, name):
+        value = self.cleaned_data.get(name) if self.is_valid() else ""
+        return value or self.fields[name].initial

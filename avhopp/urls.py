@@ -1,6 +1,6 @@
 from django.urls import path
 
-from avhopp import views
+from avhopp import summary_views, views
 from avhopp.pages import EXIT_CASE_RECORD_PAGES
 from casework.journal.views import case_record_views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("unit/", views.unit_cases, name="unit-cases"),
     path("new/", views.case_create, name="case-create"),
+    path("summary/", summary_views.summary_page, name="summary"),
     path("<uuid:pk>/", views.case_detail, name="case-detail"),
     path("<uuid:pk>/intake/", views.case_intake, name="case-intake"),
     path("<uuid:pk>/steps/<slug:step>/", views.case_step, name="case-step"),

@@ -369,6 +369,8 @@ AVHOPP_FOLLOW_UP_MONTHS = (6, 12)
 # A measurement due within this many days shows on the worker's start page.
 AVHOPP_DUE_SOON_DAYS = envint("AVHOPP_DUE_SOON_DAYS", 30, minimum=0)
 AVHOPP_YOUNG_ADULT_AGES = (18, 25)
+# Managers' summaries: counts from 1 to k-1 are suppressed (casework/summaries/disclosure.py).
+SUMMARY_MIN_COUNT = envint("SUMMARY_MIN_COUNT", 5, minimum=2)
 
 # A file opened outside one's assignment stays open this long after the reason.
 OPENED_WITH_REASON_MINUTES = envint("OPENED_WITH_REASON_MINUTES", 60, minimum=1)
