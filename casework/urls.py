@@ -2,6 +2,7 @@ from django.urls import path
 
 from casework.journal import views as journal_views
 from casework.persons import views as person_views
+from casework.reports import summary_views as report_summary_views
 from casework.reports import views as report_views
 from casework.reports.pages import REPORT_RECORD_PAGES
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("persons/<uuid:pk>/edit/", person_views.person_edit, name="person-edit"),
     path("reports/", report_views.report_list, name="report-list"),
     path("reports/unit/", report_views.unit_reports, name="unit-reports"),
+    path("reports/summary/", report_summary_views.report_summary, name="report-summary"),
     path("reports/new/", report_views.report_create, name="report-create"),
     path("reports/<uuid:pk>/", report_views.report_detail, name="report-detail"),
     path("reports/<uuid:pk>/assign/", report_views.report_assign, name="report-assign"),

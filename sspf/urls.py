@@ -1,11 +1,12 @@
 from django.urls import path
 
-from sspf import views
+from sspf import summary_views, views
 
 app_name = "sspf"
 
 urlpatterns = [
     path("referrals/", views.referral_list, name="referral-list"),
+    path("summary/", summary_views.sspf_summary, name="summary"),
     path("referrals/new/", views.referral_create, name="referral-create"),
     path("referrals/export/", views.referral_export, name="referral-export"),
     path("referrals/<uuid:pk>/", views.referral_detail, name="referral-detail"),

@@ -71,3 +71,117 @@ def csv_response(filename, sections):
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@dataclass
+class SummaryBlock:
+    """One population on a summary page: its heading, the total and its
+    tables (title, figures, chart), and further figures (medians) in words."""
+
+    heading: str
+    total_label: str
+    view: object
+    tables: list
+    extra: list
+
+
+def summary_block(heading, total_label, view, tables, labels, titles, k, *, extra=()):
+    from casework.summaries.charts import bar_chart
+
+    shown = []
+    for table in tables:
+        figures = table_figures(view, table, labels, k)
+        title = str(titles[table.name])
+        shown.append((title, figures, bar_chart(title, figures) if figures else ""))
+    return SummaryBlock(str(heading), str(total_label), view, shown, list(extra))
+
+
+def export_rows(blocks):
+    """(table title, figures) of every block, as the page shows them."""
+    rows = []
+    for block in blocks:
+        if block.view.shown:
+            rows.append(
+                (block.heading, [Figure(block.total_label, str(block.view.total.value), "")])
+            )
+            rows += [
+                (f"{block.heading}: {title}", figures) for title, figures, _chart in block.tables
+            ]
+            rows += [(block.heading, [Figure(label, text, "") for label, text in block.extra])]
+    return rows
+
+
+def xlsx_response(filename, sections):
+    """The same rows as the CSV, as a spreadsheet (openpyxl)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([_("Table"), _("Row"), _("Count"), _("Share")])
+    for title, figures in sections:
+        for figure in figures:
+            sheet.append([title, figure.label, figure.text, figure.share])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_or_page(request, *, object_type, detail, filename, blocks, render_page):
+    """Log the view, then answer with the CSV or XLSX export or the page."""
+    export = request.GET.get("format")
+    export = export if export in ("csv", "xlsx") else ""
+    summary_viewed(
+        request, object_type=object_type, detail=f"{export}:{detail}" if export else detail
+    )
+    if export == "csv":
+        return csv_response(f"{filename}.csv", export_rows(blocks))
+    if export == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", export_rows(blocks))
+    return render_page()
+
+
+def summary_response(request, *, title, object_type, filename, build, options=None, **extra):
+    """A programme's summary page (or export): ``build(months, region)``
+    returns (blocks, headline) for a valid filter."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    from casework.summaries.periods import unbound_or
+    from casework.web import query_without_page
+
+    filters = unbound_or(request.GET)
+    context = {
+        "title": title,
+        "filters": filters,
+        "option_fields": [options[name] for name in options.fields] if options else [],
+        "k": settings.SUMMARY_MIN_COUNT,
+        "query": query_without_page(request)
+        .replace("&format=csv", "")
+        .replace("&format=xlsx", ""),
+        **extra,
+    }
+    if not filters.is_valid():
+        return render(request, "summaries/summary.html", context)
+    months, region = filters.months(), filters.region()
+    blocks, headline = build(months, region)
+    context.update(
+        {
+            "blocks": blocks,
+            "headline": headline,
+            "first_month": months[0],
+            "last_month": months[-1],
+        }
+    )
+    return export_or_page(
+        request,
+        object_type=object_type,
+        detail=f"{months[0]:%Y-%m}:{months[-1]:%Y-%m}:{region}",
+        filename=f"{filename}-{months[0]:%Y-%m}-{months[-1]:%Y-%m}",
+        blocks=blocks,
+        render_page=lambda: render(request, "summaries/summary.html", context),
+    )

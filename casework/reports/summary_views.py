@@ -1,0 +1,58 @@
+"""The reports' summary for unit managers (casework/reports/summary.py)."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Role
+from casework.reports import summary
+from casework.summaries.disclosure import region_leaves
+from casework.summaries.pages import section_view, share_text, summary_block, summary_response
+from casework.templatetags.casework import duration
+from casework.web import casework_roles_required
+
+SUMMARY_OBJECT = "casework.reportsummary"
+
+
+def summary_blocks(*, months, region):
+    k = settings.SUMMARY_MIN_COUNT
+    section = summary.report_section()
+    leaves = {block.leaf for block in section.blocks}
+    view = section_view(section, months=months, region=region, leaves=leaves)
+    extra = []
+    if view.shown:
+        median, p90, measured, within = summary.reaction_times(
+            months=months, leaves=region_leaves(leaves, *region)
+        )
+        # Computed from fewer than k reports, they are not shown.
+        if measured >= k:
+            extra = [
+                (_("Reaction time, median"), duration(median)),
+                (_("Reaction time, 90th percentile"), duration(p90)),
+                (_("First contact within the target"), share_text(within / measured)),
+            ]
+        else:
+            extra = [(_("Reaction time"), _("Too few reports to show."))]
+    block = summary_block(
+        _("Reports by the month they arrived"),
+        _("Reports received"),
+        view,
+        summary.TABLES,
+        summary.LABELS,
+        summary.TITLES,
+        k,
+        extra=extra,
+    )
+    return [block], ""
+
+
+@casework_roles_required(Role.UNIT_MANAGER)
+@require_GET
+def report_summary(request):
+    return summary_response(
+        request,
+        title=_("Reports to social services: summary"),
+        object_type=SUMMARY_OBJECT,
+        filename="reports",
+        build=lambda months, region: summary_blocks(months=months, region=region),
+    )
