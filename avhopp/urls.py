@@ -13,6 +13,7 @@ urlpatterns = [
     path("unit/", views.unit_cases, name="unit-cases"),
     path("new/", views.case_create, name="case-create"),
     path("summary/", summary_views.summary_page, name="summary"),
+    path("summary/year/", summary_views.year_report, name="year-report"),
     path("<uuid:pk>/", views.case_detail, name="case-detail"),
     path("<uuid:pk>/intake/", views.case_intake, name="case-intake"),
     path("<uuid:pk>/steps/<slug:step>/", views.case_step, name="case-step"),

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from audit.services import access_event_record
 from casework.summaries.disclosure import region_leaves, view_blocks
+from casework.summaries.services import summary_viewed
 
 HIDDEN = "×"  # noqa: RUF001 (the sign statistics offices use)
 
@@ -50,14 +50,6 @@ def table_figures(view, table, labels, k, *, share_of=None):
         )
         for category in table.categories
     ]
-
-
-def summary_viewed(request, *, object_type, detail):
-    """Log that a summary (or its export) was shown: no person in it, but who
-    looked at what is still the log's business."""
-    access_event_record(
-        action="view", request=request, object_type=object_type, object_id="", detail=detail
-    )
 
 
 def csv_response(filename, sections):
@@ -184,4 +176,32 @@ def summary_response(request, *, title, object_type, filename, build, options=No
         filename=f"{filename}-{months[0]:%Y-%m}-{months[-1]:%Y-%m}",
         blocks=blocks,
         render_page=lambda: render(request, "summaries/summary.html", context),
+    )
+
+
+def year_report_response(request, *, title, object_type, back_url, build):
+    """A programme's year in words and tables, to print: ``build(year)``
+    returns (blocks, sentences), every figure suppressed as on the summary."""
+    from django.conf import settings
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    from casework.summaries.periods import YearForm
+
+    year_form = YearForm(request.GET or None)
+    year = year_form.chosen()
+    blocks, sentences = build(year)
+    summary_viewed(request, object_type=object_type, detail=f"year:{year}")
+    return render(
+        request,
+        "summaries/year_report.html",
+        {
+            "title": f"{title} {year}",
+            "year_form": year_form,
+            "blocks": blocks,
+            "sentences": sentences,
+            "k": settings.SUMMARY_MIN_COUNT,
+            "back_url": back_url,
+            "printed_at": timezone.localtime(),
+        },
     )

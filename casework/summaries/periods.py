@@ -110,3 +110,17 @@ def unbound_or(request_get):
     """The filter form from the query string, or with its defaults when there is none."""
     data = request_get if request_get.get("period") else {"period": str(timezone.localdate().year)}
     return SummaryFilterForm(data)
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = [this_year - n for n in range(YEARS_OFFERED)]
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["year"].initial = this_year - 1
+
+    def chosen(self):
+        return self.cleaned_data["year"] if self.is_valid() else self.fields["year"].initial

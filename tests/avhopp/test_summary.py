@@ -183,3 +183,21 @@ def test_a_bad_filter_comes_back_with_a_message_not_a_500(client, manager):
     )
     assert response.status_code == 200
     assert client.get(reverse("avhopp:summary"), {"period": "junk"}).status_code == 200
+
+
+def test_the_year_report_says_it_in_words(client, year_of_39, manager, worker):
+    from tests.conftest import swedish
+
+    sign_in(client, worker)
+    assert client.get(reverse("avhopp:year-report")).status_code == 403
+    sign_in(client, manager)
+    response = client.get(reverse("avhopp:year-report"), {"year": str(YEAR)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        swedish("In %(year)s the exit programme took in %(count)s new cases.", year=YEAR, count=39)
+        in page
+    )
+    assert "57 %" in page
+    assert "<svg" in page and 'role="img"' in page
+    assert AccessEvent.objects.filter(actor=manager, detail=f"year:{YEAR}").exists()
