@@ -386,3 +386,77 @@ def _plan(case, spec, worker, *, on):
             responsible_organisation=spec.partner,
             starts_on=on,
         )
+
+
+# --- Two years of history, for the managers' summaries ---------------------------------------
+
+HISTORY_CASES = 60
+HISTORY_NAMES = ("Ali", "Sara", "Jonas", "Mira", "Deniz", "Emil", "Hanna", "Yusuf")
+HISTORY_FAMILY = ("Karlsson", "Demir", "Lundberg", "Osman", "Wikström", "Berglund")
+SOURCES = ("police", "probation", "self", "family", "social_services", "school")
+GROUP_SETS = (
+    ("criminal_lifestyle",),
+    ("territorial_gang",),
+    ("criminal_lifestyle", "territorial_gang"),
+)
+OUTCOMES = (MUCH_BETTER, BETTER, STARTING_OUT, BETTER)
+
+
+@transaction.atomic
+def demo_exit_case_history_seed(stdout=None):
+    """Exit cases over the last two years: taken in, measured, most completed
+    with a closure measurement, some dropped out. Idempotent."""
+    users = get_user_model().objects
+    worker = users.get(username="socialsekreterare")
+    first = person_find_by_identity_number(identity_number(datetime.date(1996, 1, 3), 800))
+    if first is not None and ExitCase.objects.filter(person=first).exists():
+        return
+    districts = list(District.objects.filter(units=worker.unit).order_by("name")) or list(
+        District.objects.order_by("name")[:2]
+    )
+    now = timezone.now()
+    for n in range(HISTORY_CASES):
+        days_ago = 60 + n * 640 // HISTORY_CASES
+        case = exit_case_registration(
+            by=worker,
+            request=None,
+            identity_number=identity_number(datetime.date(1996 + n % 8, 1 + n % 12, 3), 800 + n),
+            given_names=HISTORY_NAMES[n % len(HISTORY_NAMES)],
+            family_name=HISTORY_FAMILY[n % len(HISTORY_FAMILY)],
+            track="prevention" if n % 5 == 4 else "exit",
+            referral_source=SOURCES[n % len(SOURCES)],
+            inquiry_at=now - datetime.timedelta(days=days_ago),
+            inquiry_note="Historik.",
+            district=districts[n % len(districts)],
+        )
+        groups = (
+            ("in_criminality",) if case.track == "prevention" else GROUP_SETS[n % len(GROUP_SETS)]
+        )
+        at = now - datetime.timedelta(days=days_ago - 3)
+        case = exit_case_take_step(case=case, step="start_intake", by=worker, at=at)
+        exit_case_record_intake(case=case, by=worker, target_groups=groups, risk_level="moderate")
+        _measure(case, worker, "baseline", at.date(), STARTING_OUT)
+        case = exit_case_take_step(
+            case=ExitCase.objects.get(pk=case.pk),
+            step="activate",
+            by=worker,
+            at=at + datetime.timedelta(days=2),
+            decision_text="Motiverad.",
+        )
+        if n % 6 == 5:
+            exit_case_take_step(
+                case=case,
+                step="drop_out",
+                by=worker,
+                at=at + datetime.timedelta(days=30),
+                dropout_reason="returned_to_network",
+            )
+            continue
+        if days_ago > 200:
+            closed = at + datetime.timedelta(days=150 + n % 40)
+            _measure(case, worker, "closure", closed.date(), OUTCOMES[n % len(OUTCOMES)])
+            exit_case_take_step(
+                case=ExitCase.objects.get(pk=case.pk), step="complete", by=worker, at=closed
+            )
+    if stdout is not None:
+        stdout.write(f"Demo exit case history: {HISTORY_CASES} cases over two years.")

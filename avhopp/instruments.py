@@ -5,22 +5,26 @@ they are defined.
   10 items. Items 1-8 score 0-4 by answer; items 9 and 10 have three
   answers scoring 0, 2 and 4. Total 0-40. Risk bands (the WHO manual's
   zones): low 0-7, hazardous 8-15, harmful 16-19, possible dependence 20-40.
-- DUDIT (Drug Use Disorders Identification Test; Berman et al. 2005): 11
-  items. Items 1-9 score 0-4; items 10 and 11 score 0, 2 and 4. Total 0-44.
+- DUDIT (Drug Use Disorders Identification Test; Berman et al. 2003, 2005):
+  11 items. Items 1-9 score 0-4; items 10 and 11 score 0, 2 and 4. Total 0-44.
   Drug-related problems from 6 for men and from 2 for women; probable
-  dependence from 25 for anyone. Where gender is not known, the women's
-  (lower) cut-off is used, so no one with problems is missed.
+  dependence from 25 for anyone. Where gender is other or not known, the
+  women's (lower) cut-off is used, so no one with problems is missed.
 
 The worker enters each item's answer as the index of the option chosen; the
 points come from here. Written here rather than taken from a library: no
 maintained Python package scores them, and the tables are short and fixed.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The answer scales. DUDIT prints the same scales in slightly other words
+# ("Once a month or less often", "Every week"); they mean the same, so both
+# instruments share one wording and one translation.
 FREQUENCY = (
     (_("Never"), 0),
     (_("Monthly or less"), 1),
@@ -159,7 +163,9 @@ DUDIT = Instrument(
     name="DUDIT",
     items=(
         Item(1, _("How often do you use drugs other than alcohol?"), FREQUENCY),
-        Item(2, _("Do you use more than one type of drug on the same occasion?"), HOW_OFTEN),
+        # On the frequency scale like item 1, not "monthly/weekly": once a week
+        # is "2-4 times a month" (2 points) here, not "weekly" (3).
+        Item(2, _("Do you use more than one type of drug on the same occasion?"), FREQUENCY),
         Item(
             3,
             _("How many times do you take drugs on a typical day when you use drugs?"),
@@ -238,6 +244,10 @@ def instrument_total(instrument, answers):
     Raises ValueError for a missing or extra answer, or an index that is not
     one of the item's options.
     """
+    # A mapping or a string would iterate as keys or characters and be scored
+    # as something else; the form and the stored answers are lists.
+    if isinstance(answers, (str, bytes, Mapping)):
+        raise ValueError(f"{instrument.name}: answers must be a sequence of option indexes")
     answers = list(answers)
     if len(answers) != len(instrument.items):
         raise ValueError(
@@ -271,8 +281,15 @@ def dudit_band(total, gender):
 
 
 def instrument_result(instrument, answers, gender=""):
-    """(total, risk band value) of ``answers`` (option indexes, one per item)."""
+    """(total, risk band value) of ``answers`` (option indexes, one per item).
+
+    ``gender`` is the person's (casework Gender value); only DUDIT reads it,
+    and anything but "male" (female, other, blank, None) gets the women's
+    cut-off.
+    """
     total = instrument_total(instrument, answers)
     if instrument.code == AUDIT.code:
         return total, audit_band(total).value
-    return total, dudit_band(total, gender).value
+    if instrument.code == DUDIT.code:
+        return total, dudit_band(total, gender).value
+    raise ValueError(f"no risk bands for instrument {instrument.code!r}")

@@ -53,6 +53,8 @@ def occupation_change(before, after):
 
 @dataclass(frozen=True)
 class Development:
+    """Each dimension's change from the baseline; ``positive`` is the verdict."""
+
     drug_use: Change
     criminality: Change
     network_contact: Change

@@ -12,20 +12,21 @@ Two populations, each counted apart for the exit and the preventive track:
 """
 
 import datetime
+import functools
 import zoneinfo
 from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from avhopp.models import CaseTargetGroup, ExitCase, ExitCaseState, Measurement
 from avhopp.outcomes import Change, level_change
 from avhopp.scales import Occasion, Occupation, ReferralSource, TargetGroup, Track
-from casework.summaries.disclosure import Block, Section, Table, month_range
+from casework.summaries.disclosure import Block, Table
+from casework.summaries.snapshots import counts_as_json, section_from_json, snapshot
 
 SOURCE = Table("referral_source", tuple(ReferralSource.values))
 STATE = Table("state", tuple(ExitCaseState.values))
@@ -88,18 +89,25 @@ def leaves():
     )
 
 
-def _universe(first_month, last_month, extra_leaves):
-    # Every block, those with nobody included: a view covers them too.
-    return frozenset(
-        Block(month, leaf)
-        for month in month_range(first_month, last_month)
-        for leaf in set(leaves()) | set(extra_leaves)
-    )
-
-
 def case_section(*, track, k=None):
     """The cases of ``track`` by the month their inquiry arrived, by source,
     state and target group (a Section: views pick the months and areas)."""
+    data, _at = snapshot(f"avhopp.cases.{track}", functools.partial(case_counts, track=track))
+    return section_from_json(data, tables=CASE_TABLES, leaves=leaves(), k=k)
+
+
+def outcome_section(*, track, occasion, k=None):
+    """The measurements at ``occasion`` of ``track``'s cases, by the month
+    they were taken, against each case's baseline (a Section)."""
+    data, _at = snapshot(
+        f"avhopp.outcomes.{track}.{occasion}",
+        functools.partial(outcome_counts, track=track, occasion=occasion),
+    )
+    return section_from_json(data, tables=OUTCOME_TABLES, leaves=leaves(), k=k)
+
+
+def case_counts(*, track):
+    """The counts behind ``case_section``, in SQL."""
     cases = ExitCase.objects.filter(track=track, erased_at__isnull=True).annotate(
         month=TruncMonth("inquiry_at", tzinfo=_stockholm())
     )
@@ -121,12 +129,11 @@ def case_section(*, track, k=None):
     for row in groups:
         block = Block(_month(row["month"]), (row["case__district_id"], row["case__unit_id"]))
         counts[("target_group", row["group"], block)] += row["n"]
-    return _section(CASE_TABLES, population, counts, k)
+    return counts_as_json(population, counts)
 
 
-def outcome_section(*, track, occasion, k=None):
-    """The measurements at ``occasion`` of ``track``'s cases, by the month
-    they were taken, against each case's baseline (a Section)."""
+def outcome_counts(*, track, occasion):
+    """The counts behind ``outcome_section``, in SQL."""
     baseline = Measurement.objects.filter(case=OuterRef("case"), occasion=Occasion.BASELINE)
     rows = (
         Measurement.objects.filter(
@@ -170,25 +177,22 @@ def outcome_section(*, track, occasion, k=None):
             counts[("development", "drug_use_better", block)] += n
         if level_change(row["criminality_before"], row["criminality"]) in better:
             counts[("development", "criminality_better", block)] += n
-    return _section(OUTCOME_TABLES, population, counts, k)
+    return counts_as_json(population, counts)
 
 
-def _section(tables, population, counts, k):
-    """The Section over every month from January of the earliest data to this
-    month, whatever the page asks for: suppression is decided over all the
-    views the filters offer, the same for every request."""
-    this_month = timezone.localdate().replace(day=1)
-    months = [block.month for block in population]
-    first = min([this_month, *months]).replace(month=1)
-    last = max([this_month, *months])
-    universe = _universe(first, last, {block.leaf for block in population})
-    return Section(
-        tables=tables,
-        blocks=universe,
-        population=dict(population),
-        counts=dict(counts),
-        k=k or settings.SUMMARY_MIN_COUNT,
-    )
+SNAPSHOTS = {
+    **{
+        f"avhopp.cases.{track}": functools.partial(case_counts, track=track)
+        for track in Track.values
+    },
+    **{
+        f"avhopp.outcomes.{track}.{occasion}": functools.partial(
+            outcome_counts, track=track, occasion=occasion
+        )
+        for track in Track.values
+        for occasion in OUTCOME_OCCASIONS
+    },
+}
 
 
 __all__ = [

@@ -26,6 +26,7 @@ from casework.reports.models import (
     ReportState,
     Under15Report,
 )
+from casework.summaries.models import SummarySnapshot
 
 __all__ = [
     "EARLY_CLOSE_REASONS",
@@ -44,6 +45,7 @@ __all__ = [
     "PersonNameToken",
     "ReportSource",
     "ReportState",
+    "SummarySnapshot",
     "Under15Report",
     "identity_number_index",
     "name_token_index",

@@ -371,6 +371,10 @@ AVHOPP_DUE_SOON_DAYS = envint("AVHOPP_DUE_SOON_DAYS", 30, minimum=0)
 AVHOPP_YOUNG_ADULT_AGES = (18, 25)
 # Managers' summaries: counts from 1 to k-1 are suppressed (casework/summaries/disclosure.py).
 SUMMARY_MIN_COUNT = envint("SUMMARY_MIN_COUNT", 5, minimum=2)
+# How old a summary's counts may be before a page computes them again (cron: summaries_refresh).
+SUMMARY_SNAPSHOT_MINUTES = envint("SUMMARY_SNAPSHOT_MINUTES", 15, minimum=0)
+# Each module has SNAPSHOTS: {name: callable returning the counts}.
+SUMMARY_SNAPSHOT_MODULES = ["casework.reports.summary", "sspf.summary", "avhopp.summary"]
 
 # A file opened outside one's assignment stays open this long after the reason.
 OPENED_WITH_REASON_MINUTES = envint("OPENED_WITH_REASON_MINUTES", 60, minimum=1)
@@ -416,6 +420,9 @@ DEMO_SEEDERS = [
     "casework.reports.demo.demo_reports_seed",
     "sspf.demo.demo_referrals_seed",
     "avhopp.demo.demo_exit_cases_seed",
+    # Two years of history for the managers' summaries.
+    "casework.reports.demo.demo_report_history_seed",
+    "avhopp.demo.demo_exit_case_history_seed",
 ]
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

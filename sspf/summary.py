@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
-from casework.summaries.disclosure import Block, Section, Table, month_range
+from casework.summaries.disclosure import Block, Table
+from casework.summaries.snapshots import counts_as_json, section_from_json, snapshot
 from casework.summaries.sql import count_where
 from sspf.models import AgreedAction, ConcernCategory, ConcernReferral, Consent, ReferralState
 
@@ -57,22 +58,21 @@ def _month(value):
     return (value.date() if isinstance(value, datetime.datetime) else value).replace(day=1)
 
 
-def _section(tables, population, counts, k):
-    this_month = timezone.localdate().replace(day=1)
-    first = min([this_month, *(b.month for b in population)]).replace(month=1)
-    leaves = {(pk, NO_UNIT) for pk in District.objects.values_list("pk", flat=True)}
-    leaves |= {b.leaf for b in population}
-    universe = frozenset(Block(m, leaf) for m in month_range(first, this_month) for leaf in leaves)
-    return Section(
-        tables=tables,
-        blocks=universe,
-        population=dict(population),
-        counts=dict(counts),
-        k=k or settings.SUMMARY_MIN_COUNT,
-    )
+def _leaves():
+    return {(pk, NO_UNIT) for pk in District.objects.values_list("pk", flat=True)}
 
 
 def referral_section(*, k=None):
+    data, _at = snapshot("sspf.referrals", referral_counts)
+    return section_from_json(data, tables=REFERRAL_TABLES, leaves=_leaves(), k=k)
+
+
+def action_section(*, k=None):
+    data, _at = snapshot("sspf.actions", action_counts)
+    return section_from_json(data, tables=ACTION_TABLES, leaves=_leaves(), k=k)
+
+
+def referral_counts():
     consented = Consent.objects.filter(referral=OuterRef("pk"), granted=True)
     rows = (
         ConcernReferral.objects.annotate(
@@ -96,7 +96,7 @@ def referral_section(*, k=None):
         counts[("sharing", "reported", block)] += row["reported"]
         if row["consent"]:
             counts[("sharing", "consent", block)] += row["n"]
-    return _section(REFERRAL_TABLES, population, counts, k)
+    return counts_as_json(population, counts)
 
 
 def _place():
@@ -107,7 +107,7 @@ def _reported():
     return Q(reported_at__isnull=False)
 
 
-def action_section(*, k=None, today=None):
+def action_counts(*, today=None):
     today = today or timezone.localdate()
     rows = (
         AgreedAction.objects.annotate(month=TruncMonth("due_on"))
@@ -125,7 +125,10 @@ def action_section(*, k=None, today=None):
         for name in ACTION.categories:
             counts[("action", name, block)] += row[name]
             population[block] += row[name]
-    return _section(ACTION_TABLES, population, counts, k)
+    return counts_as_json(population, counts)
+
+
+SNAPSHOTS = {"sspf.referrals": referral_counts, "sspf.actions": action_counts}
 
 
 def _done(on_time):

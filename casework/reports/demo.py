@@ -131,3 +131,72 @@ def _demo_unassigned_seed(worker, rows):
         )
     result = reports_import(stream=io.BytesIO("\n".join(lines).encode()), by=worker)
     return result.imported
+
+
+# --- Two years of history, for the managers' summaries ---------------------------------------
+
+HISTORY_REPORTS = 160
+HISTORY_GIVEN = ("Alva", "Elias", "Maja", "Omar", "Liam", "Noor", "Vera", "Adam", "Saga", "Ali")
+HISTORY_FAMILY = ("Berg", "Lind", "Holm", "Nilsson", "Hassan", "Ek", "Strand", "Yilmaz")
+HISTORY_OFFENCES = ("theft", "vandalism", "threat", "violence", "robbery", "drugs", "traffic")
+
+
+@transaction.atomic
+def demo_report_history_seed(stdout=None):
+    """Reports over the last two years across the demo districts, worked
+    through their steps at varying speed: the summaries have something to
+    count. Idempotent: skipped once the history is there."""
+    from casework.persons.services import person_register
+
+    worker = get_user_model().objects.get(username="socialsekreterare")
+    now = timezone.now()
+    first_born = timezone.localtime(now - datetime.timedelta(days=20)).date().replace(
+        day=1
+    ) - datetime.timedelta(days=365 * 12)
+    first = person_find_by_identity_number(identity_number(first_born, 500))
+    if first is not None and Under15Report.objects.filter(person=first).exists():
+        return
+    districts = list(District.objects.filter(units=worker.unit).order_by("name")) or list(
+        District.objects.order_by("name")[:2]
+    )
+    for n in range(HISTORY_REPORTS):
+        received = now - datetime.timedelta(days=20 + n * 700 // HISTORY_REPORTS, hours=n % 9)
+        born = timezone.localtime(received).date().replace(day=1) - datetime.timedelta(
+            days=365 * 12 + n % 300
+        )
+        person = person_register(
+            by=worker,
+            identity_number=identity_number(born, 500 + n % 400),
+            given_names=HISTORY_GIVEN[n % len(HISTORY_GIVEN)],
+            family_name=HISTORY_FAMILY[n % len(HISTORY_FAMILY)] + "sson" * (n % 2),
+            district=districts[n % len(districts)],
+        )
+        report = report_register(
+            by=worker,
+            person=person,
+            police_reference=f"5000-H{100000 + n}-{timezone.localtime(received):%y}",
+            offence_category=HISTORY_OFFENCES[n % len(HISTORY_OFFENCES)],
+            offence_date=timezone.localtime(received).date() - datetime.timedelta(days=2),
+            received_at=received,
+            district=districts[n % len(districts)],
+        )
+        at = received + datetime.timedelta(hours=2 + n % 30)
+        report = report_take_step(
+            report=report, step="assess_protection", by=worker, at=at, protection_needed=False
+        )
+        at += datetime.timedelta(hours=12 + (n * 7) % 200)
+        report = report_take_step(
+            report=report,
+            step="record_first_contact",
+            by=worker,
+            at=at,
+            contact_kind="home_visit",
+            participants="Barnet och vårdnadshavare",
+        )
+        at += datetime.timedelta(days=1 + n % 12)
+        decision = ("no_investigation", "open_investigation", "refer_sspf", "refer_support")[n % 4]
+        report_take_step(
+            report=report, step="record_assessment", by=worker, at=at, decision=decision
+        )
+    if stdout is not None:
+        stdout.write(f"Demo report history: {HISTORY_REPORTS} reports over two years.")

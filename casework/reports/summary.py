@@ -23,7 +23,6 @@ from django.db.models import (
     Q,
 )
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
@@ -33,7 +32,8 @@ from casework.reports.models import (
     ReportSource,
     Under15Report,
 )
-from casework.summaries.disclosure import Block, Section, Table, month_range
+from casework.summaries.disclosure import Block, Table
+from casework.summaries.snapshots import counts_as_json, section_from_json, snapshot
 from casework.summaries.sql import count_where
 
 SOURCE = Table("source", tuple(ReportSource.values))
@@ -76,6 +76,12 @@ def _leaves():
 
 def report_section(*, k=None):
     """The reports by the month they arrived (a Section: views pick months and areas)."""
+    data, _at = snapshot("reports", report_counts)
+    return section_from_json(data, tables=TABLES, leaves=_leaves(), k=k)
+
+
+def report_counts():
+    """The counts behind ``report_section``, in SQL."""
     # Fixed lengths: a step an hour either side of a change to summer time
     # may count in the other column; the deadlines' own pages use local days.
     protection = datetime.timedelta(hours=settings.UNDER15_PROTECTION_HOURS)
@@ -115,17 +121,10 @@ def report_section(*, k=None):
         for step in ("protection", "first_contact", "assessment"):
             if row[f"{step}_in_time"]:
                 counts[("in_time", step, block)] += n
-    this_month = timezone.localdate().replace(day=1)
-    first = min([this_month, *(b.month for b in population)]).replace(month=1)
-    leaves = _leaves() | {b.leaf for b in population}
-    universe = frozenset(Block(m, leaf) for m in month_range(first, this_month) for leaf in leaves)
-    return Section(
-        tables=TABLES,
-        blocks=universe,
-        population=dict(population),
-        counts=dict(counts),
-        k=k or settings.SUMMARY_MIN_COUNT,
-    )
+    return counts_as_json(population, counts)
+
+
+SNAPSHOTS = {"reports": report_counts}
 
 
 class Percentile(Aggregate):

@@ -7,10 +7,12 @@ same with items 1-9 and 10-11.
 """
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avhopp.instruments import AUDIT, DUDIT, instrument_result
+from casework.persons.models import Gender
 
 
 @pytest.mark.parametrize(
@@ -70,6 +72,87 @@ def test_dudit_scores_and_bands(answers, gender, total, band):
     assert instrument_result(DUDIT, answers, gender) == (total, band)
 
 
+@pytest.mark.parametrize(
+    ("gender", "total_6", "total_2"),
+    [
+        # The casework Gender values the services pass: only boys and men get
+        # the men's cut-off of 6; a blank or missing gender the women's 2.
+        (Gender.BOY, "problems", "no_problems"),
+        (Gender.GIRL, "problems", "problems"),
+        (Gender.OTHER, "problems", "problems"),
+        ("", "problems", "problems"),
+        (None, "problems", "problems"),
+    ],
+)
+def test_dudit_cut_off_by_the_persons_gender(gender, total_6, total_2):
+    # 1+1+1+1+1+1 = 6 and 1+1 = 2
+    assert instrument_result(DUDIT, [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0], gender) == (6, total_6)
+    assert instrument_result(DUDIT, [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0], gender) == (2, total_2)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "item", "points"),
+    [
+        # Option index -> points on the three-answer items: never 1 or 3.
+        (AUDIT, 9, [0, 2, 4]),
+        (AUDIT, 10, [0, 2, 4]),
+        (DUDIT, 10, [0, 2, 4]),
+        (DUDIT, 11, [0, 2, 4]),
+    ],
+)
+def test_the_three_answer_items_score_0_2_4(instrument, item, points):
+    scored = []
+    for index in range(3):
+        answers = [0] * len(instrument.items)
+        answers[item - 1] = index
+        scored.append(instrument_result(instrument, answers, "male")[0])
+    assert scored == points
+
+
+AUDIT_FREQUENCY = [
+    "Never",
+    "Monthly or less",
+    "2–4 times a month",  # noqa: RUF001
+    "2–3 times a week",  # noqa: RUF001
+    "4 or more times a week",
+]
+HOW_OFTEN = ["Never", "Less than monthly", "Monthly", "Weekly", "Daily or almost daily"]
+YES_NO = ["No", "Yes, but not in the last year", "Yes, during the last year"]
+
+
+@pytest.mark.parametrize(
+    ("instrument", "labels"),
+    [
+        (
+            AUDIT,
+            [
+                AUDIT_FREQUENCY,
+                ["1 or 2", "3 or 4", "5 or 6", "7 to 9", "10 or more"],
+                *[HOW_OFTEN] * 6,
+                YES_NO,
+                YES_NO,
+            ],
+        ),
+        (
+            DUDIT,
+            [
+                # Items 1 and 2 on the frequency scale, item 3 times a day.
+                AUDIT_FREQUENCY,
+                AUDIT_FREQUENCY,
+                ["0", "1–2", "3–4", "5–6", "7 or more"],  # noqa: RUF001
+                *[HOW_OFTEN] * 6,
+                YES_NO,
+                YES_NO,
+            ],
+        ),
+    ],
+)
+def test_each_item_offers_the_instruments_answers(instrument, labels):
+    with translation.override("en"):
+        shown = [[str(label) for label, _points in item.options] for item in instrument.items]
+    assert shown == labels
+
+
 def test_the_instruments_have_their_items_and_maxima():
     assert [item.number for item in AUDIT.items] == list(range(1, 11))
     assert [item.number for item in DUDIT.items] == list(range(1, 12))
@@ -85,14 +168,26 @@ def test_the_instruments_have_their_items_and_maxima():
         (AUDIT, [0] * 9),  # an item missing
         (AUDIT, [0] * 11),  # one too many
         (AUDIT, [0] * 8 + [3, 0]),  # item 9 has three options
+        (AUDIT, [0] * 9 + [3]),  # item 10 too
+        (AUDIT, [0] * 9 + [4]),
         (AUDIT, [5] + [0] * 9),
+        (AUDIT, [0] * 7 + [5, 0, 0]),
         (AUDIT, [-1] + [0] * 9),
         (AUDIT, ["1"] + [0] * 9),
         (AUDIT, [None] + [0] * 9),
         (AUDIT, [True] + [0] * 9),
+        (AUDIT, [1.0] + [0] * 9),
+        (AUDIT, []),
+        (AUDIT, "0000000000"),
+        # A mapping is refused, not read as its keys.
+        (AUDIT, dict.fromkeys(range(10), 0)),
         (DUDIT, [0] * 10),
-        (DUDIT, [0] * 9 + [0, 3]),  # item 11 has three options
+        (DUDIT, [0] * 12),
+        (DUDIT, [0] * 9 + [3, 0]),  # item 10 has three options
+        (DUDIT, [0] * 9 + [0, 3]),  # item 11 too
         (DUDIT, [0] * 9 + [4, 0]),
+        (DUDIT, [0] * 8 + [5, 0, 0]),
+        (DUDIT, [-1] + [0] * 10),
     ],
 )
 def test_bad_answers_are_refused(instrument, answers):
@@ -133,3 +228,35 @@ def test_any_dudit_answers_score_their_points_within_range(answers, gender):
     cut_off = 6 if gender == "male" else 2
     expected = "dependence" if total >= 25 else "problems" if total >= cut_off else "no_problems"
     assert band == expected
+
+
+AUDIT_RANK = {"low": 0, "hazardous": 1, "harmful": 2, "dependence": 3}
+DUDIT_RANK = {"no_problems": 0, "problems": 1, "dependence": 2}
+
+
+@given(_answers(AUDIT), _answers(AUDIT))
+def test_the_audit_band_never_falls_as_the_total_rises(first, second):
+    (low_total, low_band), (high_total, high_band) = sorted(
+        instrument_result(AUDIT, list(answers), "") for answers in (first, second)
+    )
+    assert AUDIT_RANK[low_band] <= AUDIT_RANK[high_band]
+    if low_total == high_total:
+        assert low_band == high_band
+
+
+@given(_answers(DUDIT), _answers(DUDIT), st.sampled_from(["male", "female", "other", ""]))
+def test_the_dudit_band_never_falls_as_the_total_rises(first, second, gender):
+    (low_total, low_band), (high_total, high_band) = sorted(
+        instrument_result(DUDIT, list(answers), gender) for answers in (first, second)
+    )
+    assert DUDIT_RANK[low_band] <= DUDIT_RANK[high_band]
+    if low_total == high_total:
+        assert low_band == high_band
+
+
+@given(_answers(DUDIT))
+def test_the_womens_dudit_band_is_never_milder_than_the_mens(answers):
+    men = instrument_result(DUDIT, list(answers), "male")
+    women = instrument_result(DUDIT, list(answers), "female")
+    assert men[0] == women[0]
+    assert DUDIT_RANK[men[1]] <= DUDIT_RANK[women[1]]

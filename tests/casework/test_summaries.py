@@ -177,3 +177,35 @@ def test_no_summary_query_selects_an_encrypted_column_or_an_identifier(reports_o
         select_list = sql.split(" from ")[0]
         for table in CASE_TABLES:
             assert f'"{table}"."id"' not in select_list, sql
+
+
+def test_the_counts_come_from_a_snapshot_that_the_command_refreshes(
+    reports_of_a_year, worker, settings
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from casework.models import SummarySnapshot
+
+    settings.SUMMARY_SNAPSHOT_MINUTES = 60
+    months = month_range(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 1))
+
+    def total():
+        section = report_summary.report_section()
+        return section.view(view_blocks(months, {b.leaf for b in section.blocks})).total.value
+
+    assert total() == 20
+    report(worker, reports_of_a_year, month=5)
+    assert total() == 20  # the snapshot is not an hour old
+    out = StringIO()
+    call_command("summaries_refresh", stdout=out)
+    assert total() == 21
+    assert "reports:" in out.getvalue() and "avhopp.cases.exit:" in out.getvalue()
+    # What the snapshot holds: months, areas, categories and counts, nothing else.
+    data = SummarySnapshot.objects.get(name="reports").data
+    assert set(data) == {"population", "counts"}
+    assert all(isinstance(value, (int, str)) for row in data["counts"] for value in row)
+    settings.SUMMARY_SNAPSHOT_MINUTES = 0
+    report(worker, reports_of_a_year, month=6)
+    assert total() == 22
