@@ -14,14 +14,13 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Count,
-    DurationField,
     ExpressionWrapper,
     F,
     Q,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +33,6 @@ from casework.reports.models import (
 )
 from casework.summaries.disclosure import Block, Table
 from casework.summaries.snapshots import counts_as_json, section_from_json, snapshot
-from casework.summaries.sql import count_where
 
 SOURCE = Table("source", tuple(ReportSource.values))
 OFFENCE = Table("offence", (*OffenceCategory.values, ""))
@@ -110,9 +108,7 @@ def report_counts():
     )
     population, counts = defaultdict(int), defaultdict(int)
     for row in rows:
-        month = row["month"]
-        month = (month.date() if isinstance(month, datetime.datetime) else month).replace(day=1)
-        block = Block(month, (row["district_id"], row["unit_id"]))
+        block = Block(_month(row["month"]), (row["district_id"], row["unit_id"]))
         n = row["n"]
         population[block] += n
         counts[("source", row["source"], block)] += n
@@ -121,55 +117,86 @@ def report_counts():
         for step in ("protection", "first_contact", "assessment"):
             if row[f"{step}_in_time"]:
                 counts[("in_time", step, block)] += n
-    return counts_as_json(population, counts)
+    data = counts_as_json(population, counts)
+    data["reaction_hours"] = _reaction_hours()
+    return data
 
 
 SNAPSHOTS = {"reports": report_counts}
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's percentile_cont over an interval."""
+def _hours_sql():
+    # Whole hours, rounded up: 7 days and a minute is past a 7-day target.
+    if connection.vendor == "postgresql":
+        return RawSQL("CEIL(EXTRACT(EPOCH FROM reaction_time) / 3600)::integer", [])
+    return RawSQL("CAST((reaction_time + 3599999999) / 3600000000 AS INTEGER)", [])
 
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
+
+def _reaction_hours():
+    """[month, district, unit, hours, n]: how many reports of each block had
+    their first contact after so many hours (the percentiles' histogram)."""
+    rows = (
+        Under15Report.objects.filter(erased_at__isnull=True, reaction_time__isnull=False)
+        .annotate(
+            month=TruncMonth("received_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)),
+            hours=_hours_sql(),
+        )
+        .values("month", "district_id", "unit_id", "hours")
+        .annotate(n=Count("*"))
+    )
+    return [
+        [
+            _month(row["month"]).isoformat(),
+            row["district_id"],
+            row["unit_id"],
+            row["hours"],
+            row["n"],
+        ]
+        for row in rows
+    ]
+
+
+def _month(value):
+    return (value.date() if isinstance(value, datetime.datetime) else value).replace(day=1)
 
 
 def reaction_times(*, months, leaves):
     """(median, 90th percentile, how many, how many within the target) of the
-    reaction time of the reports of the view: computed in SQL on PostgreSQL."""
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    start = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
-    after = months[-1].replace(day=28) + datetime.timedelta(days=4)
-    end = datetime.datetime.combine(after.replace(day=1), datetime.time(), tzinfo=zone)
-    area = Q(pk__in=[])
-    for district, unit in leaves:
-        area |= Q(district_id=district, unit_id=unit)
-    reports = Under15Report.objects.filter(
-        area,
-        erased_at__isnull=True,
-        received_at__gte=start,
-        received_at__lt=end,
-        reaction_time__isnull=False,
+    reaction time of the view's reports, in whole hours rounded up, from the
+    snapshot's histogram (percentile_cont's interpolation between ranks)."""
+    data, _at = snapshot("reports", report_counts)
+    wanted_months = {month.isoformat() for month in months}
+    leaves = set(leaves)
+    histogram = defaultdict(int)
+    for month, district, unit, hours, n in data.get("reaction_hours", []):
+        if month in wanted_months and (district, unit) in leaves:
+            histogram[hours] += n
+    measured = sum(histogram.values())
+    target = settings.UNDER15_FIRST_CONTACT_DAYS * 24
+    within = sum(n for hours, n in histogram.items() if hours <= target)
+    return (
+        _percentile(histogram, 0.5, measured),
+        _percentile(histogram, 0.9, measured),
+        measured,
+        within,
     )
-    target = datetime.timedelta(days=settings.UNDER15_FIRST_CONTACT_DAYS)
-    counted = reports.aggregate(n=Count("*"), within=count_where(Q(reaction_time__lte=target)))
-    if connection.vendor == "postgresql":
-        found = reports.aggregate(
-            median=Percentile("reaction_time", fraction=0.5),
-            p90=Percentile("reaction_time", fraction=0.9),
-        )
-        return found["median"], found["p90"], counted["n"], counted["within"]
-    # SQLite (a first local run only): the same over the values.
-    values = sorted(reports.values_list("reaction_time", flat=True))
-    return _percentile(values, 0.5), _percentile(values, 0.9), counted["n"], counted["within"]
 
 
-def _percentile(values, fraction):
-    """Linear interpolation between ranks, as percentile_cont does."""
-    if not values:
+def _percentile(histogram, fraction, total):
+    """percentile_cont over the hours the histogram counts: linear
+    interpolation between the two ranks around ``fraction``."""
+    if not total:
         return None
-    position = (len(values) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
+    position = (total - 1) * fraction
+    low_rank, high_rank = int(position), min(int(position) + 1, total - 1)
+    low = high = None
+    seen = 0
+    for hours in sorted(histogram):
+        seen += histogram[hours]
+        if low is None and seen > low_rank:
+            low = hours
+        if seen > high_rank:
+            high = hours
+            break
+    value = low + (high - low) * (position - low_rank)
+    return datetime.timedelta(hours=value)

@@ -204,8 +204,9 @@ def test_the_counts_come_from_a_snapshot_that_the_command_refreshes(
     assert "reports:" in out.getvalue() and "avhopp.cases.exit:" in out.getvalue()
     # What the snapshot holds: months, areas, categories and counts, nothing else.
     data = SummarySnapshot.objects.get(name="reports").data
-    assert set(data) == {"population", "counts"}
-    assert all(isinstance(value, (int, str)) for row in data["counts"] for value in row)
+    assert set(data) == {"population", "counts", "reaction_hours"}
+    for rows in data.values():
+        assert all(isinstance(value, (int, str)) for row in rows for value in row)
     settings.SUMMARY_SNAPSHOT_MINUTES = 0
     report(worker, reports_of_a_year, month=6)
     assert total() == 22
