@@ -16,6 +16,7 @@ from casework.summaries.pages import (
     section_view,
     summary_block,
     summary_response,
+    trend_figures,
     year_report_response,
 )
 from casework.web import casework_roles_required
@@ -26,15 +27,11 @@ SUMMARY_OBJECT = "avhopp.summary"
 def summary_blocks(*, track, occasion, months, region):
     k = settings.SUMMARY_MIN_COUNT
     leaves = summary.leaves()
-    cases = section_view(
-        summary.case_section(track=track), months=months, region=region, leaves=leaves
-    )
-    outcomes = section_view(
-        summary.outcome_section(track=track, occasion=occasion),
-        months=months,
-        region=region,
-        leaves=leaves,
-    )
+    case_section = summary.case_section(track=track)
+    outcome_section = summary.outcome_section(track=track, occasion=occasion)
+    where = {"months": months, "region": region, "leaves": leaves}
+    cases = section_view(case_section, **where)
+    outcomes = section_view(outcome_section, **where)
     blocks = [
         summary_block(
             _("Cases by the month of the inquiry"),
@@ -44,6 +41,7 @@ def summary_blocks(*, track, occasion, months, region):
             summary.LABELS,
             summary.TABLE_TITLES,
             k,
+            trend=trend_figures(case_section, k=k, **where),
         ),
         summary_block(
             _("Outcomes against the baseline"),

@@ -5,7 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role
-from casework.summaries.pages import section_view, summary_block, summary_response
+from casework.summaries.pages import (
+    section_view,
+    summary_block,
+    summary_response,
+    trend_figures,
+)
 from casework.web import casework_roles_required
 from sspf import summary
 
@@ -32,8 +37,11 @@ def summary_blocks(*, months, region):
     ):
         leaves = {block.leaf for block in section.blocks}
         view = section_view(section, months=months, region=district, leaves=leaves)
+        trend = trend_figures(section, months=months, region=district, leaves=leaves, k=k)
         blocks.append(
-            summary_block(heading, total_label, view, tables, summary.LABELS, summary.TITLES, k)
+            summary_block(
+                heading, total_label, view, tables, summary.LABELS, summary.TITLES, k, trend=trend
+            )
         )
     return blocks, ""
 

@@ -7,7 +7,13 @@ from django.views.decorators.http import require_GET
 from accounts.roles import Role
 from casework.reports import summary
 from casework.summaries.disclosure import region_leaves
-from casework.summaries.pages import section_view, share_text, summary_block, summary_response
+from casework.summaries.pages import (
+    section_view,
+    share_text,
+    summary_block,
+    summary_response,
+    trend_figures,
+)
 from casework.templatetags.casework import duration
 from casework.web import casework_roles_required
 
@@ -42,6 +48,7 @@ def summary_blocks(*, months, region):
         summary.TITLES,
         k,
         extra=extra,
+        trend=trend_figures(section, months=months, region=region, leaves=leaves, k=k),
     )
     return [block], ""
 

@@ -77,10 +77,35 @@ class SummaryBlock:
     extra: list
 
 
-def summary_block(heading, total_label, view, tables, labels, titles, k, *, extra=()):
+def trend_figures(section, *, months, region, leaves, k):
+    """The total of each month of the period (each quarter past a year), as
+    the same suppression shows it: a month finer than the building blocks
+    shows as hidden, the whole period is still counted."""
+    from casework.summaries.disclosure import region_leaves, view_blocks
+
+    area = region_leaves(leaves, *region)
+    steps = [[month] for month in months]
+    if len(months) > 12:
+        steps = [months[n : n + 3] for n in range(0, len(months), 3)]
+    figures = []
+    for step in steps:
+        view = section.view(view_blocks(step, area))
+        label = f"{step[0]:%Y-%m}" if len(step) == 1 else f"{step[0]:%Y-%m}–{step[-1]:%Y-%m}"  # noqa: RUF001
+        figures.append(
+            Figure(
+                label, cell_text(view.total, k) if not view.shown else str(view.total.value), ""
+            )
+        )
+    return figures
+
+
+def summary_block(heading, total_label, view, tables, labels, titles, k, *, extra=(), trend=None):
     from casework.summaries.charts import bar_chart
 
     shown = []
+    if trend and view.shown:
+        title = _("Over time")
+        shown.append((title, trend, bar_chart(f"{heading}: {title}", trend)))
     for table in tables:
         figures = table_figures(view, table, labels, k)
         title = str(titles[table.name])

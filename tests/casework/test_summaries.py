@@ -210,3 +210,19 @@ def test_the_counts_come_from_a_snapshot_that_the_command_refreshes(
     settings.SUMMARY_SNAPSHOT_MINUTES = 0
     report(worker, reports_of_a_year, month=6)
     assert total() == 22
+
+
+def test_the_trend_shows_each_month_as_the_suppression_allows(reports_of_a_year):
+    from casework.summaries.pages import trend_figures
+
+    section = report_summary.report_section()
+    months = month_range(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 1))
+    leaves = {block.leaf for block in section.blocks}
+    trend = trend_figures(section, months=months, region=(None, None), leaves=leaves, k=5)
+    assert [figure.label for figure in trend] == [f"{YEAR}-{m:02d}" for m in range(1, 13)]
+    # One or two reports a month: no month can be shown on its own.
+    assert {figure.text for figure in trend} <= {"<5", "×"}  # noqa: RUF001
+    # Two years by quarter.
+    two_years = month_range(datetime.date(YEAR - 1, 1, 1), datetime.date(YEAR, 12, 1))
+    trend = trend_figures(section, months=two_years, region=(None, None), leaves=leaves, k=5)
+    assert len(trend) == 8 and trend[0].label == f"{YEAR - 1}-01–{YEAR - 1}-03"  # noqa: RUF001
