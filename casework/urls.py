@@ -19,6 +19,11 @@ urlpatterns = [
     path("reports/", report_views.report_list, name="report-list"),
     path("reports/unit/", report_views.unit_reports, name="unit-reports"),
     path("reports/summary/", report_summary_views.report_summary, name="report-summary"),
+    path(
+        "reports/summary/year/",
+        report_summary_views.report_year_report,
+        name="report-year-report",
+    ),
     path("reports/new/", report_views.report_create, name="report-create"),
     path("reports/<uuid:pk>/", report_views.report_detail, name="report-detail"),
     path("reports/<uuid:pk>/assign/", report_views.report_assign, name="report-assign"),

@@ -7,6 +7,7 @@ app_name = "sspf"
 urlpatterns = [
     path("referrals/", views.referral_list, name="referral-list"),
     path("summary/", summary_views.sspf_summary, name="summary"),
+    path("summary/year/", summary_views.sspf_year_report, name="year-report"),
     path("referrals/new/", views.referral_create, name="referral-create"),
     path("referrals/export/", views.referral_export, name="referral-export"),
     path("referrals/<uuid:pk>/", views.referral_detail, name="referral-detail"),

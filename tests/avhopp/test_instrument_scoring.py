@@ -48,12 +48,14 @@ def test_audit_scores_and_bands(answers, total, band):
     [
         ([0] * 11, "male", 0, "no_problems"),
         ([4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2], "female", 44, "dependence"),
-        # Men: problems from 6. 1+1+1+1+1+0+0+0+0 = 5
+        # Men: problems from 6. 1+1+1+1+1 (items 1-5) = 5
         ([1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0], "male", 5, "no_problems"),
-        # 1+1+1+1+1 + item 10 option 0 + ... + 1 more on item 6 = 6
+        # 1+1+1+1+1+1 (items 1-6) = 6, the men's cut-off
         ([1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0], "male", 6, "problems"),
+        ([1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0], "female", 5, "problems"),
         # Women and anyone of unknown or other gender: problems from 2.
         ([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "female", 1, "no_problems"),
+        ([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "", 1, "no_problems"),
         ([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0], "female", 2, "problems"),
         ([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], "", 2, "problems"),
         ([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "other", 1, "no_problems"),
@@ -64,6 +66,8 @@ def test_audit_scores_and_bands(answers, total, band):
         # ... one more on item 8: 25, dependence for anyone
         ([3, 3, 3, 3, 3, 3, 2, 1, 0, 1, 1], "male", 25, "dependence"),
         ([3, 3, 3, 3, 3, 3, 2, 1, 0, 1, 1], "female", 25, "dependence"),
+        ([3, 3, 3, 3, 3, 3, 2, 0, 0, 1, 1], "female", 24, "problems"),
+        ([3, 3, 3, 3, 3, 3, 2, 1, 0, 1, 1], "", 25, "dependence"),
         # Items 10 and 11 option 2 are four points each: 4+4
         ([0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2], "male", 8, "problems"),
     ],

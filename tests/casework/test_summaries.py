@@ -226,3 +226,24 @@ def test_the_trend_shows_each_month_as_the_suppression_allows(reports_of_a_year)
     two_years = month_range(datetime.date(YEAR - 1, 1, 1), datetime.date(YEAR, 12, 1))
     trend = trend_figures(section, months=two_years, region=(None, None), leaves=leaves, k=5)
     assert len(trend) == 8 and trend[0].label == f"{YEAR - 1}-01–{YEAR - 1}-03"  # noqa: RUF001
+
+
+@pytest.mark.parametrize(
+    ("url_name", "said"),
+    [
+        ("casework:report-year-report", "In %(year)s, %(count)s reports reached social services."),
+        ("sspf:year-report", None),
+    ],
+)
+def test_the_year_reports_print_for_managers_only(
+    client, reports_of_a_year, manager, worker, url_name, said
+):
+    from tests.conftest import swedish
+
+    sign_in(client, worker)
+    assert client.get(reverse(url_name)).status_code == 403
+    sign_in(client, manager)
+    response = client.get(reverse(url_name), {"year": str(YEAR)})
+    assert response.status_code == 200
+    if said:
+        assert swedish(said, year=YEAR, count=20) in response.content.decode()
