@@ -191,7 +191,7 @@ def demo_report_history_seed(stdout=None):
             by=worker,
             at=at,
             contact_kind="home_visit",
-            participants="Barnet och vårdnadshavare",
+            participants=f"{person.given_names} (barnet) och vårdnadshavare",
         )
         at += datetime.timedelta(days=1 + n % 12)
         decision = ("no_investigation", "open_investigation", "refer_sspf", "refer_support")[n % 4]

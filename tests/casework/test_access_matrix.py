@@ -193,20 +193,24 @@ WORKERS_ONLY = {
     "auditor": FORBIDDEN,
     "administrator": FORBIDDEN,
 }
+MANAGERS_ONLY = {
+    "worker": FORBIDDEN,
+    "unit_mate": FORBIDDEN,
+    "colleague": FORBIDDEN,
+    "sspf_member": NOT_FOUND,  # must not learn the page exists
+    "manager": OK,
+    "auditor": FORBIDDEN,
+    "administrator": FORBIDDEN,
+}
 LIST_VIEWS = {
     "person-search": WORKERS_ONLY,
     "person-create": WORKERS_ONLY,
     "report-create": WORKERS_ONLY,
     "report-list": WORKERS_ONLY,
-    "unit-reports": {
-        "worker": FORBIDDEN,
-        "unit_mate": FORBIDDEN,
-        "colleague": FORBIDDEN,
-        "sspf_member": NOT_FOUND,  # must not learn the page exists
-        "manager": OK,
-        "auditor": FORBIDDEN,
-        "administrator": FORBIDDEN,
-    },
+    "unit-reports": MANAGERS_ONLY,
+    # The anonymised figures: a manager's, and nobody else's who sees cases.
+    "report-summary": MANAGERS_ONLY,
+    "report-year-report": MANAGERS_ONLY,
 }
 # The manager's list: these reports, by reference, and no name.
 UNIT_LIST = {"own", "mates", "protected"}
