@@ -13,5 +13,6 @@ def navigation(request):
         "nav_signed_in": bool(user is not None and user.is_authenticated),
         "nav_can_admin": verified and user.is_staff,
         "nav_roles": roles,
+        "nav_area_work": verified and user.has_perm("areas.view_area_work"),
         "Role": Role,
     }

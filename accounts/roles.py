@@ -1,4 +1,4 @@
-"""The five roles of docs/design.md, as Django groups with named permissions.
+"""The roles of docs/design.md, as Django groups with named permissions.
 
 The permission sets are stated once, here (ROLE_PERMISSIONS). Data
 migrations make the groups hold them by calling ``roles_sync`` at the time
@@ -18,6 +18,10 @@ class Role(models.TextChoices):
     UNIT_MANAGER = "unit_manager", _("Unit manager")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    SAFETY_COORDINATOR = "safety_coordinator", _("Safety coordinator")
+    # Police, housing companies, schools in the area work's bodies: they read
+    # their districts' plans and report on the measures they own.
+    AREA_PARTNER = "area_partner", _("Area work partner")
 
 
 def role_label(group_name):
@@ -70,6 +74,7 @@ ROLE_PERMISSIONS = {
         "casework.assign_report",
         "avhopp.view_exitcase",
         "avhopp.assign_exit_case",
+        "areas.view_area_work",
     },
     Role.AUDITOR: {
         "audit.view_accessevent",
@@ -94,6 +99,33 @@ ROLE_PERMISSIONS = {
         "sspf.change_sspfmembership",
         "sspf.delete_sspfmembership",
         "sspf.view_sspfmembership",
+        "areas.add_citydistrict",
+        "areas.change_citydistrict",
+        "areas.view_citydistrict",
+        "areas.add_organisation",
+        "areas.change_organisation",
+        "areas.view_organisation",
+        "areas.add_subarea",
+        "areas.change_subarea",
+        "areas.view_subarea",
+        "areas.add_body",
+        "areas.change_body",
+        "areas.view_body",
+        "areas.add_bodymembership",
+        "areas.change_bodymembership",
+        "areas.delete_bodymembership",
+        "areas.view_bodymembership",
+    },
+    # Area work: places, never persons (areas/).
+    Role.SAFETY_COORDINATOR: {
+        "accounts.view_district",
+        "areas.view_area_work",
+        "areas.manage_area_work",
+        "areas.report_on_measures",
+    },
+    Role.AREA_PARTNER: {
+        "areas.view_area_work",
+        "areas.report_on_measures",
     },
 }
 

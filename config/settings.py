@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "casework",
     "sspf",
     "avhopp",
+    "areas",
     "accounts.apps.TryggAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -404,6 +405,7 @@ START_PAGE_PANELS = [
     "sspf.panels.member_panel",
     "avhopp.panels.worker_panel",
     "avhopp.panels.manager_panel",
+    "areas.panels.area_panel",
 ]
 # The same for a person's page: each programme shows the person's cases.
 PERSON_PAGE_PANELS = [
@@ -423,6 +425,7 @@ DEMO_SEEDERS = [
     # Two years of history for the managers' summaries.
     "casework.reports.demo.demo_report_history_seed",
     "avhopp.demo.demo_exit_case_history_seed",
+    "areas.demo.demo_area_work_seed",
 ]
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

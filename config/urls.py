@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("sspf/", include("sspf.urls")),
     path("avhopp/", include("avhopp.urls")),
+    path("areas/", include("areas.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

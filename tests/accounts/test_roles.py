@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from accounts.roles import ROLE_PERMISSIONS, Role, roles_sync
+from accounts.roles import CASE_ROLES, ROLE_PERMISSIONS, Role, roles_sync
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,8 @@ EXPECTED = {
         "casework.assign_report",
         "avhopp.view_exitcase",
         "avhopp.assign_exit_case",
+        # Reads the area work of the districts their unit works in.
+        "areas.view_area_work",
     },
     "auditor": {"audit.view_accessevent", "audit.export_accessevent"},
     "administrator": {
@@ -70,7 +72,34 @@ EXPECTED = {
         "sspf.change_sspfmembership",
         "sspf.delete_sspfmembership",
         "sspf.view_sspfmembership",
+        # The area work's structure: city districts, organisations, bodies.
+        "areas.add_citydistrict",
+        "areas.change_citydistrict",
+        "areas.view_citydistrict",
+        "areas.add_organisation",
+        "areas.change_organisation",
+        "areas.view_organisation",
+        "areas.add_subarea",
+        "areas.change_subarea",
+        "areas.view_subarea",
+        "areas.add_body",
+        "areas.change_body",
+        "areas.view_body",
+        "areas.add_bodymembership",
+        "areas.change_bodymembership",
+        "areas.delete_bodymembership",
+        "areas.view_bodymembership",
     },
+    # Owns the district's situation picture, plan and follow-up; no case content.
+    "safety_coordinator": {
+        "accounts.view_district",
+        "areas.view_area_work",
+        "areas.manage_area_work",
+        "areas.report_on_measures",
+    },
+    # Police, housing company, school in the bodies: reads the plans, reports
+    # on the measures they are responsible for; no case content.
+    "area_partner": {"areas.view_area_work", "areas.report_on_measures"},
 }
 
 
@@ -82,7 +111,7 @@ def group_permissions(name):
     }
 
 
-def test_the_migration_creates_exactly_the_five_roles():
+def test_the_migrations_create_exactly_the_roles():
     assert set(Group.objects.values_list("name", flat=True)) == {role.value for role in Role}
 
 
@@ -202,3 +231,15 @@ def test_a_permission_whose_model_comes_later_waits_for_its_migration(monkeypatc
     # Outside one, a permission that does not exist is an error, not a silent gap.
     with pytest.raises(LookupError, match=r"sspf\.view_sspfmeetingminutes"):
         roles_sync()
+
+
+@pytest.mark.parametrize("role", [Role.SAFETY_COORDINATOR, Role.AREA_PARTNER])
+def test_the_area_roles_reach_no_case_content(role):
+    # Places, not people: nothing of persons, cases, SSPF referrals or the log.
+    leaks = {
+        permission
+        for permission in group_permissions(role.value)
+        if permission.split(".")[0] in {"casework", "sspf", "avhopp", "audit"}
+    }
+    assert leaks == set()
+    assert role not in CASE_ROLES

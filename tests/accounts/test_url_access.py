@@ -87,6 +87,7 @@ ALL_URLS = sorted({(url, name) for url, name, _pattern in _walk(get_resolver().u
 def test_the_walk_finds_the_known_pages():
     names = {name for _url, name in ALL_URLS}
     assert {"accounts:start", "accounts:login", "admin:index", "accounts:security"} <= names
+    assert {"areas:district-detail", "areas:plan-detail", "areas:measure-report"} <= names
     assert len(ALL_URLS) > 30  # the admin's model pages are walked too
 
 

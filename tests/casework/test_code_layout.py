@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "audit", "casework", "sspf", "avhopp", "vault", "config")
+APPS = ("accounts", "audit", "casework", "sspf", "avhopp", "areas", "vault", "config")
 # The view layer: views, and the modules that draw pages for them.
 VIEW_LAYER = {"views.py", "pages.py", "panels.py", "web.py", "denials.py"}
 AUDIT_WRITES = {"access_event_record", "access_events_record_many"}
