@@ -157,7 +157,11 @@ def _picture_page(
         "contribution_form": contribution_form or ContributionForm(),
         "problem_form": problem_form or ProblemForm(city_district=city_district),
         "plan_form": plan_form
-        or PlanForm(initial={"title": _("Joint action plan %(picture)s") % {"picture": picture}}),
+        # Prefixed: the problem form beside it has a "title" field too.
+        or PlanForm(
+            prefix="plan",
+            initial={"title": _("Joint action plan %(picture)s") % {"picture": picture}},
+        ),
         **_figures_context(city_district, picture.first_month, picture.last_month),
     }
     return render(request, "areas/picture_detail.html", context, status=status)
@@ -210,7 +214,7 @@ def problem_create(request, pk):
 def plan_create(request, pk):
     picture, access = selectors.picture_get_for_user(user=request.user, pk=pk)
     _owning(access)
-    form = PlanForm(request.POST)
+    form = PlanForm(request.POST, prefix="plan")
     if form.is_valid():
         with refusals_on(form) as refused:
             plan = services.plan_create(
