@@ -70,57 +70,64 @@ def _readable(user, city_district):
     return access
 
 
+def _get_readable(queryset, pk, *, district_of, user):
+    """(object, access) for an object the user may read; 404 otherwise."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found, _readable(user, district_of(found))
+
+
 def city_district_get_for_user(*, user, pk):
     """(city district, access); 404 for one the user may not read."""
-    city_district = CityDistrict.objects.filter(pk=pk).first()
-    if city_district is None:
-        raise Http404
-    return city_district, _readable(user, city_district)
+    return _get_readable(
+        CityDistrict.objects.all(), pk, user=user, district_of=lambda found: found
+    )
 
 
 def picture_get_for_user(*, user, pk):
-    picture = (
-        SituationPicture.objects.select_related("city_district", "plan").filter(pk=pk).first()
+    return _get_readable(
+        SituationPicture.objects.select_related("city_district", "plan"),
+        pk,
+        user=user,
+        district_of=lambda picture: picture.city_district,
     )
-    if picture is None:
-        raise Http404
-    return picture, _readable(user, picture.city_district)
 
 
 def plan_get_for_user(*, user, pk):
-    plan = ActionPlan.objects.select_related("picture__city_district").filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    return plan, _readable(user, plan.picture.city_district)
+    return _get_readable(
+        ActionPlan.objects.select_related("picture__city_district"),
+        pk,
+        user=user,
+        district_of=lambda plan: plan.picture.city_district,
+    )
 
 
 def row_get_for_user(*, user, pk):
-    row = (
-        PlanRow.objects.select_related("plan__picture__city_district", "problem")
-        .filter(pk=pk)
-        .first()
+    return _get_readable(
+        PlanRow.objects.select_related("plan__picture__city_district", "problem"),
+        pk,
+        user=user,
+        district_of=lambda row: row.plan.picture.city_district,
     )
-    if row is None:
-        raise Http404
-    return row, _readable(user, row.plan.picture.city_district)
 
 
 def measure_get_for_user(*, user, pk):
-    measure = (
-        Measure.objects.select_related("row__plan__picture__city_district", "row__problem")
-        .filter(pk=pk)
-        .first()
+    return _get_readable(
+        Measure.objects.select_related("row__plan__picture__city_district", "row__problem"),
+        pk,
+        user=user,
+        district_of=lambda measure: measure.row.plan.picture.city_district,
     )
-    if measure is None:
-        raise Http404
-    return measure, _readable(user, measure.row.plan.picture.city_district)
 
 
 def mobilisation_get_for_user(*, user, pk):
-    meeting = MobilisationMeeting.objects.select_related("city_district").filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    return meeting, _readable(user, meeting.city_district)
+    return _get_readable(
+        MobilisationMeeting.objects.select_related("city_district"),
+        pk,
+        user=user,
+        district_of=lambda meeting: meeting.city_district,
+    )
 
 
 def plan_rows(plan):

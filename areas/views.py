@@ -175,55 +175,68 @@ def picture_detail(request, pk):
     return _picture_page(request, picture, access)
 
 
+def _on_the_picture(request, pk, *, form_key, make_form, write, done, target=None):
+    """A form posted on the situation picture's page: written by ``write``, then
+    to the picture (or to ``target``, the URL name of what was made); or the
+    page again with the form as typed and its errors (400)."""
+    picture, access = selectors.picture_get_for_user(user=request.user, pk=pk)
+    _owning(access)
+    form = make_form(request.POST, picture)
+    if form.is_valid():
+        with refusals_on(form) as refused:
+            made = write(picture, form.cleaned_data)
+        if not refused:
+            messages.success(request, done)
+            if target:
+                return redirect(target, pk=made.pk)
+            return redirect("areas:picture-detail", pk=picture.pk)
+    return _picture_page(request, picture, access, status=400, **{form_key: form})
+
+
 @area_roles_required
 @require_http_methods(["POST"])
 def contribution_create(request, pk):
-    picture, access = selectors.picture_get_for_user(user=request.user, pk=pk)
-    _owning(access)
-    form = ContributionForm(request.POST)
-    if form.is_valid():
-        with refusals_on(form) as refused:
-            services.contribution_add(
-                by=request.user, request=request, picture=picture, **form.cleaned_data
-            )
-        if not refused:
-            messages.success(request, _("The contribution is added to the situation picture."))
-            return redirect("areas:picture-detail", pk=picture.pk)
-    return _picture_page(request, picture, access, contribution_form=form, status=400)
+    return _on_the_picture(
+        request,
+        pk,
+        form_key="contribution_form",
+        make_form=lambda data, picture: ContributionForm(data),
+        write=lambda picture, values: services.contribution_add(
+            by=request.user, request=request, picture=picture, **values
+        ),
+        done=_("The contribution is added to the situation picture."),
+    )
 
 
 @area_roles_required
 @require_http_methods(["POST"])
 def problem_create(request, pk):
-    picture, access = selectors.picture_get_for_user(user=request.user, pk=pk)
-    _owning(access)
-    form = ProblemForm(request.POST, city_district=picture.city_district)
-    if form.is_valid():
-        with refusals_on(form) as refused:
-            services.problem_add(
-                by=request.user, request=request, picture=picture, **form.cleaned_data
-            )
-        if not refused:
-            messages.success(request, _("The problem is added to the joint problem description."))
-            return redirect("areas:picture-detail", pk=picture.pk)
-    return _picture_page(request, picture, access, problem_form=form, status=400)
+    return _on_the_picture(
+        request,
+        pk,
+        form_key="problem_form",
+        make_form=lambda data, picture: ProblemForm(data, city_district=picture.city_district),
+        write=lambda picture, values: services.problem_add(
+            by=request.user, request=request, picture=picture, **values
+        ),
+        done=_("The problem is added to the joint problem description."),
+    )
 
 
 @area_roles_required
 @require_http_methods(["POST"])
 def plan_create(request, pk):
-    picture, access = selectors.picture_get_for_user(user=request.user, pk=pk)
-    _owning(access)
-    form = PlanForm(request.POST, prefix="plan")
-    if form.is_valid():
-        with refusals_on(form) as refused:
-            plan = services.plan_create(
-                by=request.user, request=request, picture=picture, **form.cleaned_data
-            )
-        if not refused:
-            messages.success(request, _("The joint action plan is created."))
-            return redirect("areas:plan-detail", pk=plan.pk)
-    return _picture_page(request, picture, access, plan_form=form, status=400)
+    return _on_the_picture(
+        request,
+        pk,
+        form_key="plan_form",
+        make_form=lambda data, picture: PlanForm(data, prefix="plan"),
+        write=lambda picture, values: services.plan_create(
+            by=request.user, request=request, picture=picture, **values
+        ),
+        done=_("The joint action plan is created."),
+        target="areas:plan-detail",
+    )
 
 
 def _plan_context(request, plan, access):
