@@ -6,6 +6,7 @@ nothing of ours; the log's models, search form and selectors stay in audit.
 
 import csv
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import roles_required
@@ -54,8 +56,28 @@ def _role_labels(page):
         ]
 
 
+def object_label(object_type, object_id):
+    """ "Person 2FAB3896", "Anmälan om barn under 15 F9468BB5": the model's name
+    in the user's language and the id's first eight characters. An object
+    type that is no model (a summary, the log itself) keeps its name."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return f"{object_type} {object_id}".strip()
+    reference = object_id
+    if len(object_id) == 36 and object_id.count("-") == 4:
+        reference = object_id[:8].upper()
+    return f"{capfirst(model._meta.verbose_name)} {reference}".strip()
+
+
+def _object_labels(page):
+    for event in page or ():
+        event.object_label = object_label(event.object_type, event.object_id)
+
+
 def _render_list(request, form, *, page=None, no_match=False):
     _role_labels(page)
+    _object_labels(page)
     # Only a valid search has a query string and a person filter to show.
     searched = page is not None
     return render(

@@ -237,3 +237,14 @@ def test_a_bad_person_ref_in_the_url_is_not_shown_as_a_filter(auditor_client, ev
     content = response.content.decode()
     assert 'id="person-filter"' not in content
     assert response.context["page"] is None
+
+
+def test_it_names_the_objects_in_words_with_a_short_reference(auditor_client, events, person):
+    with translation.override("sv"):
+        page = auditor_client.get(LIST, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    reference = str(person.pk)[:8].upper()
+    assert f">Person {reference}</span>" in page
+    # The full type and id stay at hand for a precise search.
+    assert f'title="casework.person {person.pk}"' in page
+    # An id that is no UUID is shown whole.
+    assert ">Person OTHER</span>" not in page and ">Person other</span>" in page
