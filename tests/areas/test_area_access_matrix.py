@@ -196,13 +196,8 @@ WRITES = {
     "mobilisation-detail": ("measures", "mobilisation-detail"),
     "measure-report": ("measures", "plan-detail"),
 }
-CREATES = {"picture-create", "contribution-create", "problem-create", "plan-create"} | {
-    "row-create",
-    "measure-create",
-    "mobilisation-create",
-    "promise-create",
-    "mobilisation-detail",
-}
+# The writes that add an entry (the others change one).
+CREATES = set(WRITES) - {"plan-edit", "row-edit", "row-follow-up", "measure-report"}
 
 # Text of Angered's work (tests/areas/conftest.py and the meeting below): a
 # reading page shows it; no refused page does.
@@ -374,8 +369,14 @@ def _state():
             for r in rows
         },
         "measures": {
-            (m.pk, m.row.plan.city_district.name, m.description, m.status, m.carried_out)
-            + (m.mobilisation_id,)
+            (
+                m.pk,
+                m.row.plan.city_district.name,
+                m.description,
+                m.status,
+                m.carried_out,
+                m.mobilisation_id,
+            )
             for m in measures
         },
         "mobilisations": {
