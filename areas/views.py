@@ -286,17 +286,15 @@ def plan_edit(request, pk):
     form = PlanReviseForm(
         request.POST or None, initial={"title": plan.title, "lessons": plan.lessons}
     )
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form) as refused:
-            services.plan_revise(by=request.user, request=request, plan=plan, **form.cleaned_data)
-        if not refused:
-            messages.success(request, _("The plan is saved."))
-            return redirect("areas:plan-detail", pk=plan.pk)
-    return render(
+    return _plan_form(
         request,
-        "areas/plan_form.html",
-        {"plan": plan, "form": form, "heading": _("Revise the plan")},
-        status=400 if form.errors else 200,
+        plan,
+        form,
+        heading=_("Revise the plan"),
+        write=lambda values: services.plan_revise(
+            by=request.user, request=request, plan=plan, **values
+        ),
+        done=_("The plan is saved."),
     )
 
 
@@ -305,19 +303,18 @@ def plan_edit(request, pk):
 def row_create(request, pk):
     plan, access = selectors.plan_get_for_user(user=request.user, pk=pk)
     _owning(access)
-    form = RowForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "seen_at"}
-        with refusals_on(form) as refused:
-            services.row_add(by=request.user, request=request, plan=plan, **values)
-        if not refused:
-            messages.success(request, _("The row is added to the plan."))
-            return redirect("areas:plan-detail", pk=plan.pk)
-    return render(
+    return _plan_form(
         request,
-        "areas/plan_form.html",
-        {"plan": plan, "form": form, "heading": _("A row of the plan")},
-        status=400 if form.errors else 200,
+        plan,
+        RowForm(request.POST or None, plan=plan),
+        heading=_("A row of the plan"),
+        write=lambda values: services.row_add(
+            by=request.user,
+            request=request,
+            plan=plan,
+            **{name: value for name, value in values.items() if name != "seen_at"},
+        ),
+        done=_("The row is added to the plan."),
     )
 
 
@@ -365,30 +362,31 @@ def row_edit(request, pk):
 def row_follow_up(request, pk):
     row, access = selectors.row_get_for_user(user=request.user, pk=pk)
     _owning(access)
-    form = FollowUpForm(request.POST or None, initial={"effect": row.effect})
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form) as refused:
-            services.row_follow_up(by=request.user, request=request, row=row, **form.cleaned_data)
-        if not refused:
-            messages.success(request, _("The follow-up is saved."))
-            return redirect("areas:plan-detail", pk=row.plan_id)
-    return render(
+    return _plan_form(
         request,
-        "areas/plan_form.html",
-        {
-            "plan": row.plan,
-            "form": form,
-            "heading": _("Follow up: %(problem)s") % {"problem": row.problem},
-        },
-        status=400 if form.errors else 200,
+        row.plan,
+        FollowUpForm(request.POST or None, initial={"effect": row.effect}),
+        heading=_("Follow up: %(problem)s") % {"problem": row.problem},
+        write=lambda values: services.row_follow_up(
+            by=request.user, request=request, row=row, **values
+        ),
+        done=_("The follow-up is saved."),
     )
 
 
-def _measure_form_page(request, *, plan, form, mobilisation=None):
+def _plan_form(request, plan, form, *, heading, write, done):
+    """A form page under the plan: a valid post is written by ``write`` and
+    goes back to the plan; otherwise the form again, as typed (400 with errors)."""
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form) as refused:
+            write(form.cleaned_data)
+        if not refused:
+            messages.success(request, done)
+            return redirect("areas:plan-detail", pk=plan.pk)
     return render(
         request,
         "areas/plan_form.html",
-        {"plan": plan, "form": form, "heading": _("A measure"), "mobilisation": mobilisation},
+        {"plan": plan, "form": form, "heading": heading},
         status=400 if form.errors else 200,
     )
 
@@ -398,14 +396,14 @@ def _measure_form_page(request, *, plan, form, mobilisation=None):
 def measure_create(request, pk):
     plan, access = selectors.plan_get_for_user(user=request.user, pk=pk)
     _owning(access)
-    form = MeasureForm(request.POST or None, plan=plan, initial={"row": request.GET.get("row")})
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form) as refused:
-            services.measure_add(by=request.user, request=request, **form.cleaned_data)
-        if not refused:
-            messages.success(request, _("The measure is added to the plan."))
-            return redirect("areas:plan-detail", pk=plan.pk)
-    return _measure_form_page(request, plan=plan, form=form)
+    return _plan_form(
+        request,
+        plan,
+        MeasureForm(request.POST or None, plan=plan, initial={"row": request.GET.get("row")}),
+        heading=_("A measure"),
+        write=lambda values: services.measure_add(by=request.user, request=request, **values),
+        done=_("The measure is added to the plan."),
+    )
 
 
 @area_roles_required
