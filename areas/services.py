@@ -55,6 +55,19 @@ def _first_of_month(day):
     return day.replace(day=1)
 
 
+def area_refusal_record(*, by, request, object_type, object_id):
+    """Log that ``by`` asked for area work they may not reach (a guessed id,
+    another district's link). Side effects: a denied access-log event."""
+    access_event_record(
+        action="access_denied",
+        request=request,
+        actor=by,
+        object_type=object_type,
+        object_id=str(object_id),
+        outcome="denied",
+    )
+
+
 def area_work_viewed(*, request, obj, detail=""):
     """A page of the area work was read. Side effect: an access-log event."""
     _event("view", obj, by=request.user, request=request, detail=detail)

@@ -3,8 +3,11 @@ action plans with their follow-up, mobilisation meetings and citizen
 promises. Selectors answer 404 for a district the user does not reach; a
 reader who does not own the district is refused writes with 403."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +35,26 @@ from casework.web import refusals_on
 
 AREA_ROLES = (Role.SAFETY_COORDINATOR, Role.AREA_PARTNER, Role.UNIT_MANAGER)
 area_roles_required = roles_required(*AREA_ROLES)
+
+
+def refusals_logged(object_type):
+    """A view of one object: a 404 for an object the user may not reach is
+    logged first, so a guessed id stays on record (as in casework)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, pk, **kwargs):
+            try:
+                return view(request, pk, **kwargs)
+            except Http404:
+                services.area_refusal_record(
+                    by=request.user, request=request, object_type=object_type, object_id=pk
+                )
+                raise
+
+        return wrapper
+
+    return decorator
 
 
 def _owning(access):
@@ -69,6 +92,7 @@ def home(request):
 
 @area_roles_required
 @require_GET
+@refusals_logged("areas.citydistrict")
 def district_detail(request, pk):
     city_district, access = selectors.city_district_get_for_user(user=request.user, pk=pk)
     today = timezone.localdate()
@@ -102,6 +126,7 @@ def district_detail(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.citydistrict")
 def picture_create(request, pk):
     city_district, access = selectors.city_district_get_for_user(user=request.user, pk=pk)
     _owning(access)
@@ -169,6 +194,7 @@ def _picture_page(
 
 @area_roles_required
 @require_GET
+@refusals_logged("areas.situationpicture")
 def picture_detail(request, pk):
     picture, access = selectors.picture_get_for_user(user=request.user, pk=pk)
     services.area_work_viewed(request=request, obj=picture)
@@ -195,6 +221,7 @@ def _on_the_picture(request, pk, *, form_key, make_form, write, done, target=Non
 
 @area_roles_required
 @require_http_methods(["POST"])
+@refusals_logged("areas.situationpicture")
 def contribution_create(request, pk):
     return _on_the_picture(
         request,
@@ -210,6 +237,7 @@ def contribution_create(request, pk):
 
 @area_roles_required
 @require_http_methods(["POST"])
+@refusals_logged("areas.situationpicture")
 def problem_create(request, pk):
     return _on_the_picture(
         request,
@@ -225,6 +253,7 @@ def problem_create(request, pk):
 
 @area_roles_required
 @require_http_methods(["POST"])
+@refusals_logged("areas.situationpicture")
 def plan_create(request, pk):
     return _on_the_picture(
         request,
@@ -260,6 +289,7 @@ def _plan_context(request, plan, access):
 
 @area_roles_required
 @require_GET
+@refusals_logged("areas.actionplan")
 def plan_detail(request, pk):
     plan, access = selectors.plan_get_for_user(user=request.user, pk=pk)
     services.area_work_viewed(request=request, obj=plan)
@@ -270,6 +300,7 @@ def plan_detail(request, pk):
 
 @area_roles_required
 @require_GET
+@refusals_logged("areas.actionplan")
 def plan_print(request, pk):
     plan, access = selectors.plan_get_for_user(user=request.user, pk=pk)
     services.area_work_viewed(request=request, obj=plan, detail="print")
@@ -280,6 +311,7 @@ def plan_print(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.actionplan")
 def plan_edit(request, pk):
     plan, access = selectors.plan_get_for_user(user=request.user, pk=pk)
     _owning(access)
@@ -300,6 +332,7 @@ def plan_edit(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.actionplan")
 def row_create(request, pk):
     plan, access = selectors.plan_get_for_user(user=request.user, pk=pk)
     _owning(access)
@@ -320,6 +353,7 @@ def row_create(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.planrow")
 def row_edit(request, pk):
     row, access = selectors.row_get_for_user(user=request.user, pk=pk)
     _owning(access)
@@ -359,6 +393,7 @@ def row_edit(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.planrow")
 def row_follow_up(request, pk):
     row, access = selectors.row_get_for_user(user=request.user, pk=pk)
     _owning(access)
@@ -393,6 +428,7 @@ def _plan_form(request, plan, form, *, heading, write, done):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.actionplan")
 def measure_create(request, pk):
     plan, access = selectors.plan_get_for_user(user=request.user, pk=pk)
     _owning(access)
@@ -408,6 +444,7 @@ def measure_create(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.measure")
 def measure_report(request, pk):
     measure, access = selectors.measure_get_for_user(user=request.user, pk=pk)
     if not access.may_report_on(measure, request.user):
@@ -440,6 +477,7 @@ def measure_report(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.citydistrict")
 def mobilisation_create(request, pk):
     city_district, access = selectors.city_district_get_for_user(user=request.user, pk=pk)
     _owning(access)
@@ -472,6 +510,7 @@ def _district_rows(city_district):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.mobilisationmeeting")
 def mobilisation_detail(request, pk):
     meeting, access = selectors.mobilisation_get_for_user(user=request.user, pk=pk)
     rows = _district_rows(meeting.city_district)
@@ -515,6 +554,7 @@ def mobilisation_detail(request, pk):
 
 @area_roles_required
 @require_http_methods(["GET", "POST"])
+@refusals_logged("areas.citydistrict")
 def promise_create(request, pk):
     city_district, access = selectors.city_district_get_for_user(user=request.user, pk=pk)
     _owning(access)

@@ -362,3 +362,25 @@ def test_the_printable_plan_has_both_tables_and_no_forms(client, police, measure
         assert swedish(column) in page
     assert ActionPlan.objects.get(pk=measure.row.plan_id)  # still there; reading changes nothing
     assert events(measure.row.plan).filter(action="view", detail="print", actor=police).exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "object_of"),
+    [
+        ("areas:district-detail", lambda measure: measure.row.plan.picture.city_district),
+        ("areas:picture-detail", lambda measure: measure.row.plan.picture),
+        ("areas:plan-detail", lambda measure: measure.row.plan),
+        ("areas:row-edit", lambda measure: measure.row),
+        ("areas:measure-report", lambda measure: measure),
+    ],
+)
+def test_a_guessed_id_of_another_district_is_logged_as_refused(
+    client, other_coordinator, measure, url_name, object_of
+):
+    target = object_of(measure)
+    sign_in(client, other_coordinator)
+    response = client.get(reverse(url_name, kwargs={"pk": target.pk}))
+    assert response.status_code == 404
+    refused = AccessEvent.objects.get(actor=other_coordinator, action="access_denied")
+    assert refused.outcome == "denied"
+    assert (refused.object_type, refused.object_id) == (target._meta.label_lower, str(target.pk))
