@@ -156,14 +156,12 @@ class MeasureForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, plan, rows=None, **kwargs):
+    def __init__(self, *args, city_district, rows, **kwargs):
+        """``rows``: the plan rows the measure may go under (one is chosen for you)."""
         super().__init__(*args, **kwargs)
-        city_district = plan.city_district
-        self.fields["row"].queryset = (
-            rows if rows is not None else plan.rows.select_related("problem")
-        )
-        if rows is None and len(self.fields["row"].queryset) == 1:
-            self.fields["row"].initial = self.fields["row"].queryset[0].pk
+        self.fields["row"].queryset = rows
+        if len(rows) == 1:
+            self.fields["row"].initial = rows[0].pk
         self.fields["responsible"].queryset = (
             get_user_model()
             .objects.filter(

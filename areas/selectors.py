@@ -17,6 +17,7 @@ from areas.models import (
     ActionPlan,
     CityDistrict,
     Measure,
+    MeasureStatus,
     MobilisationMeeting,
     PlanRow,
     SituationPicture,
@@ -146,10 +147,20 @@ def plan_rows(plan):
     )
 
 
+def plan_rows_of_district(city_district):
+    """Every plan row of the city district, the newest plan's first: where a
+    mobilisation meeting's agreed actions may land."""
+    return (
+        PlanRow.objects.filter(plan__picture__city_district=city_district)
+        .select_related("problem", "plan")
+        .order_by("-plan__picture__first_month", "created_at")
+    )
+
+
 def measures_for_user(*, user):
     """The open measures a partner or coordinator is responsible for."""
     return (
-        Measure.objects.filter(responsible=user, status="planned")
+        Measure.objects.filter(responsible=user, status=MeasureStatus.PLANNED)
         .filter(row__plan__picture__city_district__in=city_districts_for_user(user=user))
         .select_related("row__problem", "row__plan", "organisation")
         .order_by("starts_on")

@@ -22,19 +22,8 @@ from areas.models import (
     SituationPicture,
 )
 from areas.selectors import area_access
-from audit.services import access_event_record
 from casework.errors import ApplicationError, ChangedMeanwhile
-
-
-def _event(action, obj, *, by, request, detail=""):
-    access_event_record(
-        action=action,
-        request=request,
-        actor=by,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        detail=detail,
-    )
+from casework.events import event_record
 
 
 def _saved(obj, *, by, fields=None):
@@ -55,22 +44,9 @@ def _first_of_month(day):
     return day.replace(day=1)
 
 
-def area_refusal_record(*, by, request, object_type, object_id):
-    """Log that ``by`` asked for area work they may not reach (a guessed id,
-    another district's link). Side effects: a denied access-log event."""
-    access_event_record(
-        action="access_denied",
-        request=request,
-        actor=by,
-        object_type=object_type,
-        object_id=str(object_id),
-        outcome="denied",
-    )
-
-
 def area_work_viewed(*, request, obj, detail=""):
     """A page of the area work was read. Side effect: an access-log event."""
-    _event("view", obj, by=request.user, request=request, detail=detail)
+    event_record("view", obj, by=request.user, request=request, detail=detail)
 
 
 def picture_create(*, by, request=None, city_district, first_month, last_month):
@@ -91,7 +67,7 @@ def picture_create(*, by, request=None, city_district, first_month, last_month):
             ),
             by=by,
         )
-        _event("create", picture, by=by, request=request)
+        event_record("create", picture, by=by, request=request)
     return picture
 
 
@@ -112,7 +88,9 @@ def contribution_add(*, by, request=None, picture, source, reference, summary, *
             ),
             by=by,
         )
-        _event("change", picture, by=by, request=request, detail=f"contribution={contribution.pk}")
+        event_record(
+            "change", picture, by=by, request=request, detail=f"contribution={contribution.pk}"
+        )
     return contribution
 
 
@@ -132,7 +110,7 @@ def problem_add(*, by, request=None, picture, title, description="", sub_areas=(
     with transaction.atomic():
         problem = _saved(Problem(picture=picture, title=title, description=description), by=by)
         problem.sub_areas.set(sub_areas)
-        _event("change", picture, by=by, request=request, detail=f"problem={problem.pk}")
+        event_record("change", picture, by=by, request=request, detail=f"problem={problem.pk}")
     return problem
 
 
@@ -143,7 +121,7 @@ def plan_create(*, by, request=None, picture, title):
         raise ApplicationError(_("This situation picture already has its action plan."))
     with transaction.atomic():
         plan = _saved(ActionPlan(picture=picture, title=title, created_by=by), by=by)
-        _event("create", plan, by=by, request=request)
+        event_record("create", plan, by=by, request=request)
     return plan
 
 
@@ -156,7 +134,7 @@ def plan_revise(*, by, request=None, plan, title, lessons):
             return locked
         locked.title, locked.lessons = title, lessons
         _saved(locked, by=by, fields=["title", "lessons", "changed_at"])
-        _event("change", locked, by=by, request=request, detail="plan")
+        event_record("change", locked, by=by, request=request, detail="plan")
     return locked
 
 
@@ -177,7 +155,7 @@ def row_add(*, by, request=None, plan, **values):
     _problem_of_the_plan(plan, values["problem"])
     with transaction.atomic():
         row = _saved(PlanRow(plan=plan, **{name: values[name] for name in ROW_FIELDS}), by=by)
-        _event("change", plan, by=by, request=request, detail=f"row={row.pk}")
+        event_record("change", plan, by=by, request=request, detail=f"row={row.pk}")
     return row
 
 
@@ -212,7 +190,7 @@ def row_revise(*, by, request=None, row, seen_at, **values):
         for name in changed:
             setattr(locked, name, values[name])
         _saved(locked, by=by, fields=[*changed, "changed_at"])
-        _event("change", locked.plan, by=by, request=request, detail=f"row={locked.pk}")
+        event_record("change", locked.plan, by=by, request=request, detail=f"row={locked.pk}")
     return locked
 
 
@@ -227,7 +205,9 @@ def row_follow_up(*, by, request=None, row, effect):
         locked.followed_up_at = timezone.now()
         locked.followed_up_by = by
         _saved(locked, by=by, fields=["effect", "followed_up_at", "followed_up_by", "changed_at"])
-        _event("change", locked.plan, by=by, request=request, detail=f"follow_up={locked.pk}")
+        event_record(
+            "change", locked.plan, by=by, request=request, detail=f"follow_up={locked.pk}"
+        )
     return locked
 
 
@@ -282,7 +262,7 @@ def measure_add(
             by=by,
         )
         measure.serves.set(serves)
-        _event("change", row.plan, by=by, request=request, detail=f"measure={measure.pk}")
+        event_record("change", row.plan, by=by, request=request, detail=f"measure={measure.pk}")
     return measure
 
 
@@ -306,7 +286,9 @@ def measure_report(*, by, request=None, measure, status, carried_out, on=None):
         locked.reported_on = on or timezone.localdate()
         locked.reported_by = by
         _saved(locked, by=by, fields=["status", "carried_out", "reported_on", "reported_by"])
-        _event("change", locked.row.plan, by=by, request=request, detail=f"report={locked.pk}")
+        event_record(
+            "change", locked.row.plan, by=by, request=request, detail=f"report={locked.pk}"
+        )
     return locked
 
 
@@ -343,7 +325,7 @@ def mobilisation_record(
             by=by,
         )
         meeting.organisations.set(organisations)
-        _event("create", meeting, by=by, request=request)
+        event_record("create", meeting, by=by, request=request)
     return meeting
 
 
@@ -375,5 +357,5 @@ def promise_record(*, by, request=None, city_district, year, goals):
                 )
             goal._history_user = by
             goal.delete()
-        _event("change", promise, by=by, request=request)
+        event_record("change", promise, by=by, request=request)
     return promise

@@ -5,6 +5,7 @@ reader who does not own the district is refused writes with 403."""
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -31,6 +32,7 @@ from areas.forms import (
     RowForm,
 )
 from areas.models import MeasurePhase, MeasureStatus, PictureSource
+from casework.refusals import object_refusal_record
 from casework.web import refusals_on
 
 AREA_ROLES = (Role.SAFETY_COORDINATOR, Role.AREA_PARTNER, Role.UNIT_MANAGER)
@@ -47,7 +49,7 @@ def refusals_logged(object_type):
             try:
                 return view(request, pk, **kwargs)
             except Http404:
-                services.area_refusal_record(
+                object_refusal_record(
                     by=request.user, request=request, object_type=object_type, object_id=pk
                 )
                 raise
@@ -63,8 +65,6 @@ def _owning(access):
 
 
 def _figures_context(city_district, first_month, last_month):
-    from django.conf import settings
-
     return {
         "figure_columns": COLUMNS,
         "figures": sub_area_figures(
@@ -275,7 +275,9 @@ def _plan_context(request, plan, access):
             (phase.label, [m for m in row.measures.all() if m.phase == phase])
             for phase in MeasurePhase
         ]
-        row.carried_out = [m for m in row.measures.all() if m.status == MeasureStatus.CARRIED_OUT]
+        row.measures_carried_out = [
+            m for m in row.measures.all() if m.status == MeasureStatus.CARRIED_OUT
+        ]
         for measure in row.measures.all():
             measure.may_report = access.may_report_on(measure, request.user)
     return {
@@ -435,7 +437,12 @@ def measure_create(request, pk):
     return _plan_form(
         request,
         plan,
-        MeasureForm(request.POST or None, plan=plan, initial={"row": request.GET.get("row")}),
+        MeasureForm(
+            request.POST or None,
+            city_district=plan.city_district,
+            rows=plan.rows.select_related("problem"),
+            initial={"row": request.GET.get("row")},
+        ),
         heading=_("A measure"),
         write=lambda values: services.measure_add(by=request.user, request=request, **values),
         done=_("The measure is added to the plan."),
@@ -481,30 +488,36 @@ def measure_report(request, pk):
 def mobilisation_create(request, pk):
     city_district, access = selectors.city_district_get_for_user(user=request.user, pk=pk)
     _owning(access)
-    form = MobilisationForm(request.POST or None, city_district=city_district)
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form) as refused:
-            meeting = services.mobilisation_record(
-                by=request.user, request=request, city_district=city_district, **form.cleaned_data
-            )
-        if not refused:
-            messages.success(request, _("The mobilisation meeting is recorded."))
-            return redirect("areas:mobilisation-detail", pk=meeting.pk)
-    return render(
+    return _district_form(
         request,
-        "areas/district_form.html",
-        {"city_district": city_district, "form": form, "heading": _("A mobilisation meeting")},
-        status=400 if form.errors else 200,
+        city_district,
+        MobilisationForm(request.POST or None, city_district=city_district),
+        heading=_("A mobilisation meeting"),
+        write=lambda values: services.mobilisation_record(
+            by=request.user, request=request, city_district=city_district, **values
+        ),
+        done=_("The mobilisation meeting is recorded."),
+        target="areas:mobilisation-detail",
     )
 
 
-def _district_rows(city_district):
-    from areas.models import PlanRow
-
-    return (
-        PlanRow.objects.filter(plan__picture__city_district=city_district)
-        .select_related("problem", "plan")
-        .order_by("-plan__picture__first_month", "created_at")
+def _district_form(request, city_district, form, *, heading, write, done, target=None):
+    """A form page of the city district: a valid post is written by ``write``,
+    then to ``target`` (the URL name of what was made) or back to the
+    district; otherwise the form again, as typed (400 with errors)."""
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form) as refused:
+            made = write(form.cleaned_data)
+        if not refused:
+            messages.success(request, done)
+            if target:
+                return redirect(target, pk=made.pk)
+            return redirect("areas:district-detail", pk=city_district.pk)
+    return render(
+        request,
+        "areas/district_form.html",
+        {"city_district": city_district, "form": form, "heading": heading},
+        status=400 if form.errors else 200,
     )
 
 
@@ -513,13 +526,15 @@ def _district_rows(city_district):
 @refusals_logged("areas.mobilisationmeeting")
 def mobilisation_detail(request, pk):
     meeting, access = selectors.mobilisation_get_for_user(user=request.user, pk=pk)
-    rows = _district_rows(meeting.city_district)
-    plan = rows[0].plan if rows else None
+    rows = selectors.plan_rows_of_district(meeting.city_district)
     form = None
     status = 200
-    if access.owns and plan is not None:
+    if access.owns and rows:
         form = MeasureForm(
-            request.POST or None, plan=plan, rows=rows, initial={"starts_on": meeting.held_on}
+            request.POST or None,
+            city_district=meeting.city_district,
+            rows=rows,
+            initial={"starts_on": meeting.held_on},
         )
         if request.method == "POST":
             if form.is_valid():
@@ -558,18 +573,13 @@ def mobilisation_detail(request, pk):
 def promise_create(request, pk):
     city_district, access = selectors.city_district_get_for_user(user=request.user, pk=pk)
     _owning(access)
-    form = PromiseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form) as refused:
-            services.promise_record(
-                by=request.user, request=request, city_district=city_district, **form.cleaned_data
-            )
-        if not refused:
-            messages.success(request, _("The citizen promise is saved."))
-            return redirect("areas:district-detail", pk=city_district.pk)
-    return render(
+    return _district_form(
         request,
-        "areas/district_form.html",
-        {"city_district": city_district, "form": form, "heading": _("A citizen promise")},
-        status=400 if form.errors else 200,
+        city_district,
+        PromiseForm(request.POST or None),
+        heading=_("A citizen promise"),
+        write=lambda values: services.promise_record(
+            by=request.user, request=request, city_district=city_district, **values
+        ),
+        done=_("The citizen promise is saved."),
     )

@@ -32,8 +32,10 @@ def test_the_demo_of_accounts_seeds_no_sspf_data():
 
 
 # The area work reads the programmes only through what they publish: their
-# summaries (suppressed figures), and casework's refusal helpers and shared
-# form widgets; never a case, a person or a journal module.
+# summaries (suppressed figures); of casework it shares the helpers every
+# concept uses (the refusal error and its page, the access-log event of a
+# service or a refused object, form widgets); never a case, a person or a
+# journal module.
 AREAS_MAY_IMPORT = (
     "casework.reports.summary_views",
     "sspf.summary_views",
@@ -41,6 +43,8 @@ AREAS_MAY_IMPORT = (
     "avhopp.scales",
     "casework.summaries.",
     "casework.errors",
+    "casework.events",
+    "casework.refusals",
     "casework.web",
     "casework.form_fields",
 )

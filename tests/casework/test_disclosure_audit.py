@@ -70,9 +70,10 @@ class Span:
         return not self.reduce(vector)
 
 
-def population_vector(blocks):
-    # The population is the exclusive table's sum: a person has one source.
-    return {("source", c, b): 1 for b in blocks for c in SOURCES.categories}
+def population_vector(blocks, tables=TABLES):
+    # The population is the first (exclusive) table's sum: a person has one source.
+    first = tables[0]
+    return {(first.name, c, b): 1 for b in blocks for c in first.categories}
 
 
 def cell_vector(table, category, blocks):
@@ -85,13 +86,15 @@ def every_view():
         yield view_blocks(months, region_leaves(LEAVES, district, unit))
 
 
-def audit(section):
-    """(what was shown, and every suppressed figure determined by it: must be empty)."""
+def audit(section, views=None):
+    """(what was shown, and every suppressed figure determined by it: must be
+    empty) over ``views`` (sets of blocks; by default every view the filters
+    offer over this module's small city), for the section's own tables."""
     span, suppressed, shown = Span(), [], 0
-    for blocks in every_view():
+    for blocks in every_view() if views is None else views:
         view = section.view(blocks)
-        figures = [(population_vector(blocks), view.total)]
-        for table in TABLES:
+        figures = [(population_vector(blocks, section.tables), view.total)]
+        for table in section.tables:
             for category in table.categories:
                 cell = view.tables[table.name][category] if view.shown else None
                 figures.append((cell_vector(table.name, category, blocks), cell))
