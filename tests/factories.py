@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import AuthenticatorDevice, District, Unit
 from casework.models import Person
+from casework.persons.models import RESEARCH_BIRTH_DAYS
 from sspf.models import Organisation, SspfGroup, SspfMembership
 from vault.models import DataKey
 
@@ -90,3 +91,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     given_names = factory.Faker("first_name", locale="sv_SE")
     family_name = factory.Faker("last_name", locale="sv_SE")
     guardians = factory.LazyFunction(list)
+    born_on_research_day = factory.LazyAttribute(
+        lambda person: (
+            person.date_of_birth is not None and person.date_of_birth.day in RESEARCH_BIRTH_DAYS
+        )
+    )

@@ -56,6 +56,11 @@ def name_token_index(token):
     return blind_index(NAME_TOKEN_INDEX, token)
 
 
+# Persons born on these days of a month are the research sample the law keeps
+# from erasure (socialtjänstförordningen 7 kap. 2 §; retention/rules.py).
+RESEARCH_BIRTH_DAYS = (5, 15, 25)
+
+
 class Gender(models.TextChoices):
     GIRL = "female", _("Girl / woman")
     BOY = "male", _("Boy / man")
@@ -111,6 +116,11 @@ class Person(models.Model):
         verbose_name=_("responsible unit"),
     )
     protected_identity = models.BooleanField(_("protected identity"), default=False)
+    # Derived from the encrypted date of birth (research_birthday_refresh), so
+    # that retention can keep the research sample in SQL without decrypting
+    # every file. One bit, shared by a tenth of all persons. None: not known
+    # yet (persons registered before the column; retention_run fills it in).
+    born_on_research_day = models.BooleanField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -161,6 +171,11 @@ class Person(models.Model):
     def full_name(self):
         return f"{self.given_names} {self.family_name}".strip()
 
+    def research_birthday_refresh(self):
+        """Set ``born_on_research_day`` from the date of birth."""
+        born = self.date_of_birth
+        self.born_on_research_day = born is not None and born.day in RESEARCH_BIRTH_DAYS
+
     def refresh_name_tokens(self):
         """Replace the blind-indexed name tokens after a name change."""
         self.name_tokens.all().delete()
@@ -181,6 +196,8 @@ class Person(models.Model):
                 case.erase(by=by)
         self.name_tokens.all().delete()
         self.identity_number_index = None
+        # Derived from the date of birth, which goes with the key.
+        self.born_on_research_day = None
         shred(self, data_key, by=by)
 
 

@@ -131,6 +131,7 @@ def _person_create(*, by, request, identity_number, responsible_unit, **values):
         if person.guardians is None:
             person.guardians = []
         _set_identity_number(person, identity_number)
+        person.research_birthday_refresh()
         person._history_user = by
         _save_person(person)
         person.refresh_name_tokens()
@@ -287,6 +288,7 @@ def person_update(*, person, by, request=None, seen_version=None, identity_numbe
                 changed.append("identity_number")
         if not changed:
             return []
+        locked.research_birthday_refresh()
         locked._history_user = by
         _save_person(locked)
         if {"given_names", "family_name"} & set(changed):

@@ -310,6 +310,7 @@ def _batch_write(rows, *, by, assign_to, result):
             created_by=by,
             created_at=now,
         )
+        person.research_birthday_refresh()
         persons[index] = person
         created.append(person)
     bulk_create_with_history(created, Person, default_user=by, default_date=now)
