@@ -75,10 +75,14 @@ ROLE_PERMISSIONS = {
         "avhopp.view_exitcase",
         "avhopp.assign_exit_case",
         "areas.view_area_work",
+        "retention.view_retention_due",
+        "retention.place_legal_hold",
     },
     Role.AUDITOR: {
         "audit.view_accessevent",
         "audit.export_accessevent",
+        # The log review queue (audit 0012 grants it, frozen, as 0004 did the others).
+        "audit.review_access_log",
     },
     Role.ADMINISTRATOR: {
         "auth.view_group",

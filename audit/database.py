@@ -52,13 +52,16 @@ def application_role_grants(role, *, quote_name):
 
     Everything in the public schema to read and write, now and for tables the
     owner creates later; on the access log only SELECT and INSERT, and on its
-    chain heads SELECT, INSERT and UPDATE (heads move forward, never go).
+    chain heads SELECT, INSERT and UPDATE (heads move forward, never go); on
+    the review queue no DELETE (a flagged event's item gone would take it
+    out of the auditors' sight).
     """
-    from audit.models import AccessEvent, AuditChain
+    from audit.models import AccessEvent, AuditChain, ReviewItem
 
     name = quote_name(role)
     events = quote_name(AccessEvent._meta.db_table)
     chains = quote_name(AuditChain._meta.db_table)
+    reviews = quote_name(ReviewItem._meta.db_table)
     return [
         "REVOKE ALL ON SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {name}",
@@ -73,4 +76,7 @@ def application_role_grants(role, *, quote_name):
         # Chain heads move forward; they are never removed.
         f"REVOKE ALL ON {chains} FROM {name}",
         f"GRANT SELECT, INSERT, UPDATE ON {chains} TO {name}",
+        # Review items are added and concluded, never removed.
+        f"REVOKE ALL ON {reviews} FROM {name}",
+        f"GRANT SELECT, INSERT, UPDATE ON {reviews} TO {name}",
     ]

@@ -5,6 +5,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Conclusion, ReviewItem, ReviewKind
+
 # Far enough apart for any real search, near enough that a date turned into
 # midnight in Stockholm and then UTC can never overflow.
 FIRST_DATE = date(2000, 1, 1)
@@ -134,3 +136,88 @@ class AccessEventSearchForm(forms.Form):
         if data.get("flagged"):
             query["flagged"] = "on"
         return query.urlencode()
+
+
+class ReviewQueueForm(forms.Form):
+    """The review queue's filters; blank means the default (open items, every kind)."""
+
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("open", _("Not reviewed")),
+            ("overdue", _("Overdue")),
+            ("reviewed", _("Reviewed")),
+            ("all", _("All")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Why in the queue"),
+        required=False,
+        choices=[("", _("Any reason")), *ReviewKind.choices],
+    )
+
+    def queue_filters(self):
+        """Keyword arguments for selectors.review_queue."""
+        return {
+            "status": self.cleaned_data.get("status") or "open",
+            "kind": self.cleaned_data.get("kind") or None,
+        }
+
+    def query_string(self):
+        query = QueryDict(mutable=True)
+        for name in ("status", "kind"):
+            if self.cleaned_data.get(name):
+                query[name] = self.cleaned_data[name]
+        return query.urlencode()
+
+
+class ReviewConclusionForm(forms.Form):
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"), choices=Conclusion.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=ReviewItem._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=ReviewItem._meta.get_field("note").help_text,
+    )
+
+
+class ReviewReportForm(forms.Form):
+    """The month of the review report, as "2026-11"; blank: the month before this one."""
+
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+    )
+
+    def clean_month(self):
+        text = self.cleaned_data.get("month", "").strip()
+        if not text:
+            first_of_this_month = timezone.localdate().replace(day=1)
+            return (first_of_this_month - timedelta(days=1)).replace(day=1)
+        try:
+            first = datetime.strptime(text, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a month as year and month, like 2026-11.")
+            ) from None
+        if not FIRST_DATE <= first <= LAST_DATE:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
+            )
+        return first
+
+    def bounds(self):
+        """[since, until) of the month, aware, in the local time zone."""
+        first = self.cleaned_data["month"]
+        after = (first + timedelta(days=32)).replace(day=1)
+        return (
+            timezone.make_aware(datetime.combine(first, time.min)),
+            timezone.make_aware(datetime.combine(after, time.min)),
+        )

@@ -88,6 +88,8 @@ class Action(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("Access denied")
     INTEGRITY_FAILED = "integrity_failed", _("Stored data did not verify")
     VIEW_WITHOUT_ACCESS_RULE = "view_without_access_rule", _("Page without an access rule")
+    # The auditors' own work (the log review, ReviewItem).
+    LOG_REVIEWED = "log_reviewed", _("Log entry reviewed")
 
 
 class Reason(models.TextChoices):
@@ -262,6 +264,145 @@ class AccessEvent(models.Model):
 
     def person_ref_short(self):
         return str(self.person_ref)[:8] if self.person_ref else ""
+
+
+class ReviewKind(models.TextChoices):
+    """Why an event is in the auditors' review queue."""
+
+    REFUSED = "refused", _("Refused access")
+    EXPORT = "export", _("Export")
+    FLAGGED = "flagged", _("Flagged")
+    SAMPLE = "sample", _("Weekly sample")
+
+
+class Conclusion(models.TextChoices):
+    JUSTIFIED = "justified", _("Justified")
+    NEEDS_FOLLOW_UP = "needs_follow_up", _("Needs follow-up")
+    MISUSE = "misuse", _("Misuse")
+
+
+# Refusals the auditors review. Failed sign-ins are left out: they are
+# counted and locked out (accounts), and a wrong password says nothing of
+# how staff use the files.
+REVIEWED_REFUSALS = frozenset(
+    {Action.ACCESS_DENIED, Action.VIEW_WITHOUT_ACCESS_RULE, Action.SELF_CHANGE_REFUSED}
+)
+
+
+def review_kind(*, action, flagged):
+    """The ReviewKind an event enters the review queue as the moment it is
+    written, or None: an ordinary event, which enters only if sampled.
+
+    Opening a file outside one's assignment, a shielded (protected) case, a
+    role granted that reaches case content are written ``flagged``.
+    Migration 0011_add_log_review holds a frozen copy for the events before it.
+    """
+    if action in REVIEWED_REFUSALS:
+        return ReviewKind.REFUSED
+    if action == Action.EXPORT:
+        return ReviewKind.EXPORT
+    if flagged:
+        return ReviewKind.FLAGGED
+    return None
+
+
+class ReviewItem(models.Model):
+    """An event in the auditors' review queue, and the auditor's review of it.
+
+    The event itself is never changed (the log is append-only); the review
+    lives here. Items are written by audit.services only: a flagged event's
+    item in the same INSERT step as the event (so no flagged event can
+    commit without one), a sample's by ``log_review_sample``. The
+    application's database role may not delete them (audit/database.py).
+    """
+
+    # Events are never deleted (the triggers refuse it), so no database
+    # constraint is needed; one would also make PostgreSQL answer a TRUNCATE of
+    # the log with a foreign-key error before the log's own refusal.
+    event = models.OneToOneField(
+        AccessEvent,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="review_item",
+        verbose_name=_("event"),
+    )
+    kind = models.CharField(_("why in the queue"), max_length=20, choices=ReviewKind.choices)
+    # "2026-W49" for a weekly sample, else blank.
+    sample_week = models.CharField(_("sample week"), max_length=8, blank=True)
+    # Overdue counts from here: the event's time, or when the sample was drawn.
+    added_at = models.DateTimeField(_("added to the queue"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    conclusion = models.CharField(
+        _("conclusion"), max_length=20, choices=Conclusion.choices, blank=True
+    )
+    # Not encrypted: audit depends on nothing of ours, vault included. So it
+    # is about staff conduct only, never the client (help text, form).
+    note = models.TextField(
+        _("note"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "About the staff member's conduct, for the follow-up. Do not name or describe "
+            "the client: the event already identifies the file."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("review item")
+        verbose_name_plural = _("review items")
+        default_permissions = ()
+        permissions = [("review_access_log", _("Can review the access log"))]
+        constraints = [
+            # Reviewed means all three, unreviewed none.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(reviewed_at__isnull=True, reviewed_by__isnull=True, conclusion="")
+                    | (
+                        models.Q(reviewed_at__isnull=False, reviewed_by__isnull=False)
+                        & ~models.Q(conclusion="")
+                    )
+                ),
+                name="audit_review_complete_or_open",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="sample") & ~models.Q(sample_week="")
+                    | ~models.Q(kind="sample") & models.Q(sample_week="")
+                ),
+                name="audit_review_sample_has_week",
+            ),
+        ]
+        indexes = [
+            # The queue: open items, oldest (most overdue) first.
+            models.Index(
+                fields=["added_at"],
+                condition=models.Q(reviewed_at__isnull=True),
+                name="audit_review_open_added",
+            ),
+            # The monthly report: a month's items.
+            models.Index(fields=["added_at"], name="audit_review_added"),
+            # Reviewed items, newest review first.
+            models.Index(
+                fields=["reviewed_at"],
+                condition=models.Q(reviewed_at__isnull=False),
+                name="audit_review_reviewed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"review of event {self.event_id} ({self.kind})"
+
+    @property
+    def is_reviewed(self):
+        return self.reviewed_at is not None
 
 
 # What every hash format covers, in this order: each event's fields as text

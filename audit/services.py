@@ -65,6 +65,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.keys import current_version
 from audit.models import (
@@ -74,8 +75,12 @@ from audit.models import (
     AccessEvent,
     Action,
     AuditChain,
+    Conclusion,
     Outcome,
     Reason,
+    ReviewItem,
+    ReviewKind,
+    review_kind,
     separators_replace,
 )
 
@@ -265,7 +270,23 @@ def _events_append(events):
             chain.last_sequence, chain.last_hash = event.sequence, event.hash
         AccessEvent.objects.chained_insert(events)
         chain.save(update_fields=["last_sequence", "last_hash"])
+        _review_items_add(events)
     return events
+
+
+def _review_items_add(events):
+    """Put the events that need review (models.review_kind) in the review queue.
+
+    In the same transaction as the events, so an event that needs review
+    cannot commit without its item: the queue misses nothing by construction.
+    """
+    items = [
+        ReviewItem(event=event, kind=kind, added_at=event.occurred_at)
+        for event in events
+        if (kind := review_kind(action=event.action, flagged=event.flagged))
+    ]
+    if items:
+        ReviewItem.objects.bulk_create(items)
 
 
 def _event_write(**fields):
@@ -376,3 +397,110 @@ def security_event_record(
         reason,
     )
     return event
+
+
+# The log review (the auditors' queue: ReviewItem).
+
+REVIEWED_OBJECT = "audit.accessevent"
+# Conclusions that say something is to be done: the note says what.
+CONCLUSIONS_NEEDING_A_NOTE = frozenset({Conclusion.NEEDS_FOLLOW_UP, Conclusion.MISUSE})
+NOTE_MAX_LENGTH = ReviewItem._meta.get_field("note").max_length
+
+
+class ReviewRefused(Exception):
+    """A review that cannot be made; ``message`` is for the auditor, ``field`` the
+    form field it is about (or None)."""
+
+    def __init__(self, message, *, code, field=None):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+class AlreadyReviewed(ReviewRefused):
+    """Another auditor concluded the item first."""
+
+    def __init__(self, item):
+        reviewer = item.reviewed_by.get_username() if item.reviewed_by else "?"
+        super().__init__(
+            _("%(user)s reviewed this event at %(time)s; their conclusion stands.")
+            % {
+                "user": reviewer,
+                "time": timezone.localtime(item.reviewed_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            code="already_reviewed",
+        )
+        self.item = item
+
+
+def review_item_conclude(*, item, by, conclusion, note, request=None):
+    """Mark a queue item reviewed with a conclusion and a note.
+
+    Locks the item, so of two auditors concluding it at once one wins and
+    the other gets AlreadyReviewed naming who. Refuses (ReviewRefused) an
+    auditor's review of their own event, and a follow-up or misuse without
+    a note. Side effects: the item's review fields, and a ``log_reviewed``
+    access event (object: the reviewed event; detail: the conclusion) in
+    the same transaction, so a conclusion is in the hash chain too.
+    """
+    if conclusion not in Conclusion.values:
+        raise ReviewRefused(_("Choose a conclusion."), code="conclusion", field="conclusion")
+    note = note.strip()
+    if conclusion in CONCLUSIONS_NEEDING_A_NOTE and not note:
+        raise ReviewRefused(
+            _("Say in the note what is to be followed up."), code="note_needed", field="note"
+        )
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ReviewRefused(
+            _("Keep the note to %(count)d characters.") % {"count": NOTE_MAX_LENGTH},
+            code="note_too_long",
+            field="note",
+        )
+    with transaction.atomic():
+        # Only the item's own row: the nullable reviewer cannot be locked in a join.
+        locked = ReviewItem.objects.select_for_update().get(pk=item.pk)
+        if locked.reviewed_at is not None:
+            raise AlreadyReviewed(locked)
+        if locked.event.actor_id is not None and locked.event.actor_id == by.pk:
+            raise ReviewRefused(
+                _("This is your own action: another auditor must review it."), code="own_event"
+            )
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.conclusion = conclusion
+        locked.note = note
+        locked.save(update_fields=["reviewed_by", "reviewed_at", "conclusion", "note"])
+        access_event_record(
+            action=Action.LOG_REVIEWED,
+            request=request,
+            actor=by,
+            object_type=REVIEWED_OBJECT,
+            object_id=str(locked.event_id),
+            detail=conclusion,
+        )
+    return locked
+
+
+def review_sample_add(*, week, event_ids):
+    """Add a week's sampled events (selectors.review_sample_pick) to the queue.
+
+    Idempotent: an event already in the queue (sampled before, or flagged)
+    is left as it is, so running the command twice adds nothing twice.
+    Returns how many were added. Side effects: ReviewItem rows.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        already = set(
+            ReviewItem.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True)
+        )
+        added = ReviewItem.objects.bulk_create(
+            [
+                ReviewItem(event_id=pk, kind=ReviewKind.SAMPLE, sample_week=week, added_at=now)
+                for pk in event_ids
+                if pk not in already
+            ],
+            # Another run at the same moment: its rows stand, ours are skipped.
+            ignore_conflicts=True,
+        )
+    return len(added)

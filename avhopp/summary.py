@@ -107,8 +107,9 @@ def outcome_section(*, track, occasion, k=None):
 
 
 def case_counts(*, track):
-    """The counts behind ``case_section``, in SQL."""
-    cases = ExitCase.objects.filter(track=track, erased_at__isnull=True).annotate(
+    """The counts behind ``case_section``, in SQL; erased cases count too
+    (erasure keeps the categorical columns for the statistics)."""
+    cases = ExitCase.objects.filter(track=track).annotate(
         month=TruncMonth("inquiry_at", tzinfo=_stockholm())
     )
     rows = cases.values("month", "district_id", "unit_id", "referral_source", "state").annotate(
@@ -121,7 +122,7 @@ def case_counts(*, track):
         counts[("referral_source", row["referral_source"], block)] += row["n"]
         counts[("state", row["state"], block)] += row["n"]
     groups = (
-        CaseTargetGroup.objects.filter(case__track=track, case__erased_at__isnull=True)
+        CaseTargetGroup.objects.filter(case__track=track)
         .annotate(month=TruncMonth("case__inquiry_at", tzinfo=_stockholm()))
         .values("month", "case__district_id", "case__unit_id", "group")
         .annotate(n=Count("*"))
@@ -137,7 +138,7 @@ def outcome_counts(*, track, occasion):
     baseline = Measurement.objects.filter(case=OuterRef("case"), occasion=Occasion.BASELINE)
     rows = (
         Measurement.objects.filter(
-            occasion=occasion, case__track=track, case__erased_at__isnull=True
+            occasion=occasion, case__track=track
         )
         .annotate(
             month=TruncMonth("measured_on"),

@@ -5,6 +5,7 @@ package, and this module only gathers them (the app label, and so every
 table and migration, stays ``casework``).
 """
 
+from casework.disclosures.models import Disclosure, DisclosureKind, LegalGround
 from casework.journal.models import CaseRecord, Contact, ContactKind, JournalEntry, JournalState
 from casework.persons.models import (
     Gender,
@@ -37,9 +38,12 @@ __all__ = [
     "CloseReason",
     "Contact",
     "ContactKind",
+    "Disclosure",
+    "DisclosureKind",
     "Gender",
     "JournalEntry",
     "JournalState",
+    "LegalGround",
     "OffenceCategory",
     "Person",
     "PersonNameToken",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from casework.disclosures import views as disclosure_views
 from casework.journal import views as journal_views
 from casework.persons import views as person_views
 from casework.reports import summary_views as report_summary_views
@@ -16,6 +17,11 @@ urlpatterns = [
     path("persons/<uuid:pk>/", person_views.person_detail, name="person-detail"),
     path("persons/<uuid:pk>/open/", person_views.person_open, name="person-open"),
     path("persons/<uuid:pk>/edit/", person_views.person_edit, name="person-edit"),
+    path(
+        "persons/<uuid:pk>/disclosures/new/",
+        disclosure_views.disclosure_create,
+        name="disclosure-create",
+    ),
     path("reports/", report_views.report_list, name="report-list"),
     path("reports/unit/", report_views.unit_reports, name="unit-reports"),
     path("reports/summary/", report_summary_views.report_summary, name="report-summary"),

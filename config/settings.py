@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "sspf",
     "avhopp",
     "areas",
+    "retention",
     "accounts.apps.TryggAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -379,6 +380,15 @@ SUMMARY_SNAPSHOT_MODULES = ["casework.reports.summary", "sspf.summary", "avhopp.
 
 # A file opened outside one's assignment stays open this long after the reason.
 OPENED_WITH_REASON_MINUTES = envint("OPENED_WITH_REASON_MINUTES", 60, minimum=1)
+
+# Retention (gallring), retention/rules.py states the legal basis of each rule.
+# Social-services documentation: years after the last entry (SoL 12 kap. 1 §).
+RETENTION_SOCIAL_SERVICES_YEARS = envint("RETENTION_SOCIAL_SERVICES_YEARS", 5, minimum=1)
+# A youth known only through SSPF referrals never reported: months after the
+# last referral closed (the municipality's decision on SSPF documents).
+RETENTION_SSPF_UNREPORTED_MONTHS = envint("RETENTION_SSPF_UNREPORTED_MONTHS", 12, minimum=1)
+# Keep the files of persons born on the 5th, 15th and 25th (SoL 12 kap. 2 §).
+RETENTION_RESEARCH_BIRTHDAYS = envbool("RETENTION_RESEARCH_BIRTHDAYS", True)
 PERSON_SEARCH_LIMIT = 50
 # The auditor finds a person's events by identity number through casework's blind index.
 AUDIT_PERSON_LOOKUP = "casework.persons.selectors.person_ref_for_identity_number"
@@ -397,6 +407,13 @@ if AUDIT_ALLOW_MAINTENANCE and not DEVELOPMENT:
         "AUDIT_ALLOW_MAINTENANCE is for the test suite only and needs DEBUG; "
         "unset it in production."
     )
+# The log review (README, "Log review"): how many ordinary file openings
+# log_review_sample adds each week, and after how many days an unreviewed
+# item is overdue. The sample's seed: without one, it is derived from the
+# oldest AUDIT_KEYS key (audit/sampling.py).
+LOG_REVIEW_SAMPLE_SIZE = envint("LOG_REVIEW_SAMPLE_SIZE", 20, minimum=0)
+LOG_REVIEW_OVERDUE_DAYS = envint("LOG_REVIEW_OVERDUE_DAYS", 14, minimum=1)
+LOG_REVIEW_SAMPLE_SEED = envsecret("LOG_REVIEW_SAMPLE_SEED", "")
 
 # Each returns a dict with "template" (and its context) or None, for the start page.
 START_PAGE_PANELS = [
@@ -406,11 +423,13 @@ START_PAGE_PANELS = [
     "avhopp.panels.worker_panel",
     "avhopp.panels.manager_panel",
     "areas.panels.area_panel",
+    "accounts.auditing.panels.review_panel",
 ]
 # The same for a person's page: each programme shows the person's cases.
 PERSON_PAGE_PANELS = [
     "casework.reports.panels.person_reports_panel",
     "avhopp.panels.person_cases_panel",
+    "casework.disclosures.panels.person_disclosures_panel",
 ]
 # Every programme's case model about a person (casework/persons/cases.py).
 CASEWORK_CASE_MODELS = ["casework.Under15Report", "avhopp.ExitCase"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sspf/", include("sspf.urls")),
     path("avhopp/", include("avhopp.urls")),
     path("areas/", include("areas.urls")),
+    path("retention/", include("retention.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

@@ -20,6 +20,8 @@ from django_fsm import TransitionNotAllowed
 
 from audit.services import access_events_record_many
 from casework.dates import add_months, age_in_years
+from casework.disclosures.models import DisclosureKind, LegalGround
+from casework.disclosures.services import disclosure_record
 from casework.errors import ApplicationError
 from casework.events import event_record
 from casework.fsm import may_take
@@ -207,7 +209,7 @@ def referral_report(*, referral, by, request=None):
             event_record(
                 "transition", fresh, by=by, request=request, detail="report_to_social_services"
             )
-        report, _created = report_of_concern_register(
+        report, created = report_of_concern_register(
             by=by,
             request=request,
             source=ReportSource.SSPF_CONCERN,
@@ -217,6 +219,18 @@ def referral_report(*, referral, by, request=None):
             received_at=fresh.reported_at,
             summary=_report_summary(fresh),
         )
+        if created:
+            # The report of concern is a disclosure from the SSPF group.
+            disclosure_record(
+                person=fresh.person,
+                by=by,
+                request=request,
+                kind=DisclosureKind.REPORT_OF_CONCERN,
+                recipient=report.unit.name,
+                legal_ground=LegalGround.DUTY_TO_REPORT,
+                content=_("Report of concern from SSPF referral %(label)s (%(group)s).")
+                % {"label": fresh.label, "group": fresh.group.name},
+            )
     return report
 
 

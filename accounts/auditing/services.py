@@ -16,3 +16,19 @@ def access_log_use_record(*, action, by, request, person_ref):
     access_event_record(
         action=action, request=request, actor=by, object_type=LOG_OBJECT, person_ref=person_ref
     )
+
+
+REVIEW_REPORT_OBJECT = "audit.reviewitem"
+
+
+def review_report_export_record(*, by, request, month):
+    """Log that an auditor downloaded the monthly review report (``month``:
+    "2026-11"). Counts only, but an export like any other. Side effects: an
+    ``export`` access event, which enters the review queue as every export does."""
+    access_event_record(
+        action=Action.EXPORT,
+        request=request,
+        actor=by,
+        object_type=REVIEW_REPORT_OBJECT,
+        detail=f"review_report {month}",
+    )

@@ -5,26 +5,37 @@ nothing of ours; the log's models, search form and selectors stay in audit.
 """
 
 import csv
+from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import roles_required
-from accounts.auditing.services import access_log_use_record
+from accounts.auditing.services import access_log_use_record, review_report_export_record
+from accounts.models import Unit
 from accounts.roles import Role
-from audit.forms import AccessEventSearchForm
-from audit.models import Action
+from audit import selectors
+from audit.forms import (
+    AccessEventSearchForm,
+    ReviewConclusionForm,
+    ReviewQueueForm,
+    ReviewReportForm,
+)
+from audit.models import Action, Conclusion, ReviewItem
 from audit.selectors import access_events_search
+from audit.services import AlreadyReviewed, ReviewRefused, review_item_conclude
 
 PAGE_SIZE = 50
 # Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -220,5 +231,178 @@ def event_export(request):
     response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_export_filename(form)
+    )
+    return response
+
+
+# The log review: the queue, one item's review, the monthly report.
+
+REVIEW_PERMISSION = "audit.review_access_log"
+
+
+def _event_labels(events):
+    """The readable role and object labels of the event list, for any events."""
+    events = list(events)
+    _role_labels(events)
+    _object_labels(events)
+    return events
+
+
+@roles_required(Role.AUDITOR)
+@require_GET
+def review_queue(request):
+    _require(request, REVIEW_PERMISSION)
+    form = ReviewQueueForm(request.GET)
+    page = None
+    if form.is_valid():
+        items = selectors.review_queue(**form.queue_filters())
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        _event_labels(item.event for item in page)
+    return render(
+        request,
+        "audit/review_queue.html",
+        {
+            "form": form,
+            "page": page,
+            "query": form.query_string() if page is not None else "",
+            "overdue_days": settings.LOG_REVIEW_OVERDUE_DAYS,
+        },
+    )
+
+
+def _review_item_for_auditor(request, pk):
+    """The item, or 404; every item is the auditor's to see (the view's rule)."""
+    try:
+        item = selectors.review_item_get(pk=pk)
+    except ReviewItem.DoesNotExist:
+        raise Http404 from None
+    _event_labels([item.event])
+    return item
+
+
+def _render_item(request, item, form, *, status=200):
+    own = item.event.actor_id is not None and item.event.actor_id == request.user.pk
+    day = timezone.localtime(item.event.occurred_at).date().isoformat()
+    return render(
+        request,
+        "audit/review_item.html",
+        {
+            "item": item,
+            "event": item.event,
+            "form": form,
+            "can_conclude": not item.is_reviewed and not own,
+            "own_event": own and not item.is_reviewed,
+            "overdue": not item.is_reviewed
+            and item.added_at < timezone.now() - timedelta(days=settings.LOG_REVIEW_OVERDUE_DAYS),
+            "conclusion_label": Conclusion(item.conclusion).label if item.conclusion else "",
+            "same_day_query": urlencode(
+                {"username": item.event.actor_username, "date_from": day, "date_to": day}
+            )
+            if item.event.actor_username
+            else "",
+        },
+        status=status,
+    )
+
+
+@roles_required(Role.AUDITOR)
+@require_http_methods(["GET", "POST"])
+def review_item(request, pk):
+    _require(request, REVIEW_PERMISSION)
+    item = _review_item_for_auditor(request, pk)
+    if request.method == "GET":
+        return _render_item(request, item, ReviewConclusionForm())
+    form = ReviewConclusionForm(request.POST)
+    if not form.is_valid():
+        return _render_item(request, item, form)
+    try:
+        review_item_conclude(
+            item=item,
+            by=request.user,
+            conclusion=form.cleaned_data["conclusion"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+    except AlreadyReviewed as refusal:
+        # Shown with the review that won, read again.
+        messages.error(request, refusal.message)
+        return _render_item(request, _review_item_for_auditor(request, pk), ReviewConclusionForm())
+    except ReviewRefused as refusal:
+        form.add_error(refusal.field, refusal.message)
+        return _render_item(request, item, form)
+    messages.success(request, _("The review is saved."))
+    return redirect("audit:review-queue")
+
+
+def _report_rows(form):
+    since, until = form.bounds()
+    rows = list(selectors.review_report_by_unit(since=since, until=until))
+    names = Unit.objects.in_bulk([row["unit_id"] for row in rows if row["unit_id"]])
+    for row in rows:
+        unit = names.get(row["unit_id"])
+        row["unit_name"] = unit.name if unit else ""
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("total", "reviewed", *Conclusion.values, "open", "overdue")
+    }
+    return rows, totals
+
+
+@roles_required(Role.AUDITOR)
+@require_GET
+def review_report(request):
+    _require(request, REVIEW_PERMISSION)
+    form = ReviewReportForm(request.GET)
+    rows = totals = None
+    if form.is_valid():
+        rows, totals = _report_rows(form)
+    return render(
+        request,
+        "audit/review_report.html",
+        {
+            "form": form,
+            "rows": rows,
+            "totals": totals,
+            "month": form.cleaned_data["month"].strftime("%Y-%m") if rows is not None else "",
+        },
+    )
+
+
+REPORT_COLUMNS = ("total", "reviewed", *Conclusion.values, "open", "overdue")
+
+
+@roles_required(Role.AUDITOR)
+@require_GET
+def review_report_export(request):
+    _require(request, REVIEW_PERMISSION)
+    form = ReviewReportForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "audit/review_report.html",
+            {"form": form, "rows": None, "totals": None, "month": ""},
+        )
+    rows, totals = _report_rows(form)
+    month = form.cleaned_data["month"].strftime("%Y-%m")
+    review_report_export_record(by=request.user, request=request, month=month)
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+    lines = [
+        "\ufeff",
+        writer.writerow(["unit_id", "unit", *REPORT_COLUMNS]),
+        *(
+            writer.writerow(
+                [
+                    row["unit_id"] if row["unit_id"] is not None else "",
+                    _cell(row["unit_name"]),
+                    *(row[key] for key in REPORT_COLUMNS),
+                ]
+            )
+            for row in rows
+        ),
+        writer.writerow(["", "total", *(totals[key] for key in REPORT_COLUMNS)]),
+    ]
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"log-review-{month}.csv"
     )
     return response

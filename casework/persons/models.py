@@ -194,6 +194,12 @@ class Person(models.Model):
         for model in case_models():
             for case in model.objects.filter(person=self, erased_at__isnull=True):
                 case.erase(by=by)
+        # The disclosure log's texts are sealed under this key: emptied, as the
+        # cases' records are, so the rows stay savable and say nothing.
+        for disclosure in self.disclosures.all():
+            blank_encrypted_fields(disclosure)
+            disclosure._history_user = by
+            disclosure.save()
         self.name_tokens.all().delete()
         self.identity_number_index = None
         # Derived from the date of birth, which goes with the key.

@@ -353,7 +353,8 @@ def persons_record_search(*, persons, by, request):
 
 
 def person_record_view(*, person, by, request, access):
-    """Log that a file was opened; flagged when outside the user's assignment."""
+    """Log that a file was opened; flagged when outside the user's assignment
+    or when the person is shielded (protected identity or a protected case)."""
     reason = ""
     if access is PersonAccess.WITH_REASON:
         reason = request.session[OPENED_WITH_REASON][str(person.pk)]["reason"]
@@ -363,7 +364,8 @@ def person_record_view(*, person, by, request, access):
         by=by,
         request=request,
         reason=reason,
-        flagged=access is PersonAccess.WITH_REASON,
+        # A protected person's file is always for the auditors' queue.
+        flagged=access is PersonAccess.WITH_REASON or person_is_shielded(person),
     )
 
 

@@ -25,7 +25,7 @@ from casework.web import casework_roles_required, casework_verified, refusals_on
 from vault.integrity import unverifiable_fields
 
 
-def _person_for_request(request, pk):
+def person_for_request(request, pk):
     """Load a person through the access rules; a refusal is logged, then 404."""
     return load_or_refuse(
         request,
@@ -82,7 +82,7 @@ def person_create(request):
 @require_http_methods(["GET"])
 @erased_aware
 def person_detail(request, pk):
-    person, access = _person_for_request(request, pk)
+    person, access = person_for_request(request, pk)
     if access is PersonAccess.NEEDS_REASON:
         return redirect("casework:person-open", pk=person.pk)
     services.person_record_view(person=person, by=request.user, request=request, access=access)
@@ -105,7 +105,7 @@ def person_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @erased_aware
 def person_open(request, pk):
-    person, access = _person_for_request(request, pk)
+    person, access = person_for_request(request, pk)
     if access is PersonAccess.ASSIGNED:
         return redirect("casework:person-detail", pk=person.pk)
     form = OpenWithReasonForm(request.POST or None, reason_choices=Reason.stated_choices())
@@ -121,7 +121,7 @@ def person_open(request, pk):
 @require_http_methods(["GET", "POST"])
 @erased_aware
 def person_edit(request, pk):
-    person, access = _person_for_request(request, pk)
+    person, access = person_for_request(request, pk)
     if access is not PersonAccess.ASSIGNED:
         # Opening with a reason lets one read a file, not change it.
         return redirect("casework:person-detail", pk=person.pk)

@@ -56,6 +56,15 @@ COLUMNS = (*PERSON_COLUMNS, *REPORT_COLUMNS, "summary")
 REQUIRED = PERSON_COLUMNS + REPORT_COLUMNS
 
 
+def report_import_key(digits12, police_reference):
+    """The keyed hash that recognises a police report sent again: the child's
+    identity number (12 digits) and the police reference, spaces and case aside.
+    The import and the police intake API (intake/) share it, so neither makes
+    a report the other has made."""
+    reference = "".join(police_reference.split()).upper()
+    return blind_index(IMPORT_KEY_INDEX, f"{digits12}\x1f{reference}")
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read (its header, say)."""
 
@@ -83,8 +92,7 @@ class ImportRow:
     def import_key(self):
         if not self.has_report:
             return None
-        reference = "".join(self.police_reference.split()).upper()
-        return blind_index(IMPORT_KEY_INDEX, f"{self.number.digits12}\x1f{reference}")
+        return report_import_key(self.number.digits12, self.police_reference)
 
 
 @dataclass

@@ -85,8 +85,10 @@ def report_counts():
     protection = datetime.timedelta(hours=settings.UNDER15_PROTECTION_HOURS)
     first_contact = datetime.timedelta(days=settings.UNDER15_FIRST_CONTACT_DAYS)
     assessment = datetime.timedelta(days=settings.UNDER15_ASSESSMENT_DAYS)
+    # Erased reports count too: erasure keeps the categorical columns for
+    # exactly this (retention's tombstones, retention/services.py).
     rows = (
-        Under15Report.objects.filter(erased_at__isnull=True)
+        Under15Report.objects.all()
         .annotate(
             month=TruncMonth("received_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)),
             protection_in_time=_in_time("protection_assessed_at", protection),
@@ -136,7 +138,7 @@ def _reaction_hours():
     """[month, district, unit, hours, n]: how many reports of each block had
     their first contact after so many hours (the percentiles' histogram)."""
     rows = (
-        Under15Report.objects.filter(erased_at__isnull=True, reaction_time__isnull=False)
+        Under15Report.objects.filter(reaction_time__isnull=False)
         .annotate(
             month=TruncMonth("received_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)),
             hours=_hours_sql(),

@@ -51,8 +51,15 @@ EXPECTED = {
         "avhopp.assign_exit_case",
         # Reads the area work of the districts their unit works in.
         "areas.view_area_work",
+        # Sees which files of the unit fall due for erasure; places legal holds.
+        "retention.view_retention_due",
+        "retention.place_legal_hold",
     },
-    "auditor": {"audit.view_accessevent", "audit.export_accessevent"},
+    "auditor": {
+        "audit.view_accessevent",
+        "audit.export_accessevent",
+        "audit.review_access_log",
+    },
     "administrator": {
         "auth.view_group",
         "accounts.add_user",
