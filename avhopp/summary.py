@@ -137,9 +137,7 @@ def outcome_counts(*, track, occasion):
     """The counts behind ``outcome_section``, in SQL."""
     baseline = Measurement.objects.filter(case=OuterRef("case"), occasion=Occasion.BASELINE)
     rows = (
-        Measurement.objects.filter(
-            occasion=occasion, case__track=track
-        )
+        Measurement.objects.filter(occasion=occasion, case__track=track)
         .annotate(
             month=TruncMonth("measured_on"),
             drug_before=Subquery(baseline.values("drug_use")[:1]),

@@ -92,6 +92,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     family_name = factory.Faker("last_name", locale="sv_SE")
     guardians = factory.LazyFunction(list)
     born_on_research_day = factory.LazyAttribute(
-        lambda person: getattr(person, "date_of_birth", None) is not None
-        and person.date_of_birth.day in RESEARCH_BIRTH_DAYS
+        lambda person: (
+            getattr(person, "date_of_birth", None) is not None
+            and person.date_of_birth.day in RESEARCH_BIRTH_DAYS
+        )
     )

@@ -116,5 +116,3 @@ def test_only_unit_managers_reach_it(client, all_role_users, role_user, old_pers
 
 def test_an_sspf_member_is_told_it_does_not_exist(client, sspf_member):
     assert sign_in(client, sspf_member).get(DUE_LIST).status_code == 404
-
-
