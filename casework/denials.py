@@ -5,6 +5,8 @@ import functools
 from django.http import Http404
 from django.shortcuts import render
 
+from casework.persons import selectors as person_selectors
+from casework.persons import services as person_services
 from casework.persons.access import Erased
 from casework.refusals import object_refusal_record
 
@@ -22,6 +24,18 @@ def load_or_refuse(request, *, object_type, pk, load):
             by=request.user, request=request, object_type=object_type, object_id=pk
         )
         raise
+
+
+def person_for_request(request, pk):
+    """Load a person through the access rules; a refusal is logged, then 404."""
+    return load_or_refuse(
+        request,
+        object_type=person_services.PERSON_OBJECT,
+        pk=pk,
+        load=lambda: person_selectors.person_get_for_user(
+            user=request.user, pk=pk, session=request.session
+        ),
+    )
 
 
 def erased_aware(view):

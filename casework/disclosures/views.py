@@ -2,11 +2,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from casework.denials import erased_aware
+from casework.denials import erased_aware, person_for_request
 from casework.disclosures.forms import DisclosureForm
 from casework.disclosures.services import disclosure_record
 from casework.persons.access import PersonAccess
-from casework.persons.views import person_for_request
 from casework.web import casework_verified, refusals_on
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.integrity import integrity_page
 from accounts.roles import Role
 from audit.models import Reason
-from casework.denials import erased_aware, load_or_refuse
+from casework.denials import erased_aware, person_for_request
 from casework.persons import selectors, services
 from casework.persons.access import PersonAccess
 from casework.persons.forms import (
@@ -23,18 +23,6 @@ from casework.persons.forms import (
 )
 from casework.web import casework_roles_required, casework_verified, refusals_on
 from vault.integrity import unverifiable_fields
-
-
-def person_for_request(request, pk):
-    """Load a person through the access rules; a refusal is logged, then 404."""
-    return load_or_refuse(
-        request,
-        object_type=services.PERSON_OBJECT,
-        pk=pk,
-        load=lambda: selectors.person_get_for_user(
-            user=request.user, pk=pk, session=request.session
-        ),
-    )
 
 
 @casework_roles_required(Role.SOCIAL_WORKER)

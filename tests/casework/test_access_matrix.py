@@ -99,6 +99,17 @@ OBJECT_VIEWS = {
         "auditor": NOBODY,
         "administrator": NOBODY,
     },
+    # Recording a disclosure is for those who work with the person; outside
+    # the assignment the page sends to the file, as editing does.
+    "disclosure-create": {
+        "worker": (OK, OK, NOT_FOUND, TO_FILE, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, TO_FILE, GONE, NOT_FOUND),
+        "colleague": (TO_FILE, TO_FILE, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
     # A manager has no report page; the unit's list is theirs.
     "report-detail": {
         "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
@@ -323,7 +334,7 @@ def _request(client, world, view, obj):
     """The view's request for the object; POSTs carry valid data."""
     if obj is None:
         return client.get(reverse(f"casework:{view}"))
-    if view.startswith("person-"):
+    if view.startswith("person-") or view == "disclosure-create":
         return client.get(reverse(f"casework:{view}", kwargs={"pk": world.person_pk(obj)}))
     report = {"pk": world.report_pk(obj)}
     note = {**report, "entry_pk": world.note_pk(obj)}
@@ -400,7 +411,7 @@ def test_access_matrix(client, world, view, user_name, obj, expected):
     client.raise_request_exception = False  # a crash is a 500 in the table, not an error
 
     response = _request(client, world, view, obj)
-    is_person_view = view.startswith("person-")
+    is_person_view = view.startswith("person-") or view == "disclosure-create"
     target_pk = None
     if obj is not None:
         target_pk = world.person_pk(obj) if is_person_view else world.report_pk(obj)
