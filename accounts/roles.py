@@ -77,6 +77,7 @@ ROLE_PERMISSIONS = {
         "areas.view_area_work",
         "retention.view_retention_due",
         "retention.place_legal_hold",
+        "subject_access.handle_subject_access",
     },
     Role.AUDITOR: {
         "audit.view_accessevent",

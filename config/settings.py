@@ -139,6 +139,8 @@ INSTALLED_APPS = [
     "avhopp",
     "areas",
     "retention",
+    "subject_access",
+    "intake",
     "accounts.apps.TryggAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -10,7 +10,9 @@ urlpatterns = [
     path("sspf/", include("sspf.urls")),
     path("avhopp/", include("avhopp.urls")),
     path("areas/", include("areas.urls")),
+    path("api/intake/", include("intake.urls")),
     path("retention/", include("retention.urls")),
+    path("subject-access/", include("subject_access.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

@@ -262,7 +262,7 @@ def report_registration(
                 guardians=list(guardians),
             )
         else:
-            _guardians_add(person=person, guardians=guardians, by=by, request=request)
+            guardians_add(person=person, guardians=guardians, by=by, request=request)
         open_report = open_reports_for_person(person=person, user=by).first()
         if open_report is not None and not link_to_open_report:
             raise ApplicationError(
@@ -289,7 +289,7 @@ def report_registration(
         return report
 
 
-def _guardians_add(*, person, guardians, by, request):
+def guardians_add(*, person, guardians, by, request):
     """Add to the file the guardians it does not name yet (names compared as words)."""
     known = {" ".join(sorted(name_tokens(g.get("name", "")))) for g in person.guardians or []}
     new = [g for g in guardians if " ".join(sorted(name_tokens(g.get("name", "")))) not in known]

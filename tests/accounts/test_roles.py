@@ -54,6 +54,7 @@ EXPECTED = {
         # Sees which files of the unit fall due for erasure; places legal holds.
         "retention.view_retention_due",
         "retention.place_legal_hold",
+        "subject_access.handle_subject_access",
     },
     "auditor": {
         "audit.view_accessevent",

@@ -25,6 +25,10 @@ PUBLIC_VIEWS = {
     "accounts:password-reset-complete",
     "accounts:set-language",
     "accounts:health",
+    # The police intake API: a sending system has no session and no second
+    # factor; every operation demands the sender's token (intake/api.py).
+    "intake:notification-create",
+    "intake:notification-receipt",
 }
 SECOND_FACTOR_STAGE_VIEWS = {
     "accounts:logout",
