@@ -35,7 +35,7 @@ def test_it_exports_every_seeded_value_and_nothing_of_another_person(
     for name, value in OTHER.items():
         assert value not in text, name
     titles = {section["title"] for section in document["sections"]}
-    assert "Exit plan goal" in titles and "SSPF concern referral" in titles
+    assert "Mål i avhopparplanen" in titles and "SSPF-ärende om oro" in titles
 
 
 def test_a_withheld_item_shows_who_withheld_it_and_not_its_value(client, manager, access_request):
@@ -63,7 +63,7 @@ def test_a_withheld_item_shows_who_withheld_it_and_not_its_value(client, manager
     assert printed.status_code == 200
     assert SEEDED["participants"] not in printed.text
     assert SEEDED["journal"] in printed.text
-    assert "Withheld under" in printed.text
+    assert "Undantaget enligt" in printed.text
 
 
 def test_it_refuses_to_withhold_a_key_that_is_not_in_the_file(manager, access_request):
