@@ -1,10 +1,13 @@
 from django.urls import path
 
 from avhopp import summary_views, views
-from avhopp.pages import EXIT_CASE_RECORD_PAGES
+from avhopp.pages import EXIT_CASE_DOCUMENT_PAGES, EXIT_CASE_RECORD_PAGES
+from casework.documents.urls import document_paths
+from casework.documents.views import document_views
 from casework.journal.views import case_record_views
 
 case_records = case_record_views(EXIT_CASE_RECORD_PAGES)
+case_documents = document_views(EXIT_CASE_DOCUMENT_PAGES)
 
 app_name = "avhopp"
 
@@ -34,4 +37,5 @@ urlpatterns = [
         case_records.journal_sign,
         name="journal-sign",
     ),
+    *document_paths("", case_documents, EXIT_CASE_DOCUMENT_PAGES.urls),
 ]

@@ -6,6 +6,7 @@ table and migration, stays ``casework``).
 """
 
 from casework.disclosures.models import Disclosure, DisclosureKind, LegalGround
+from casework.documents.models import Document, DocumentType
 from casework.journal.models import CaseRecord, Contact, ContactKind, JournalEntry, JournalState
 from casework.persons.models import (
     Gender,
@@ -40,6 +41,8 @@ __all__ = [
     "ContactKind",
     "Disclosure",
     "DisclosureKind",
+    "Document",
+    "DocumentType",
     "Gender",
     "JournalEntry",
     "JournalState",

@@ -1,13 +1,19 @@
 from django.urls import path
 
 from casework.disclosures import views as disclosure_views
+from casework.documents.urls import document_paths
+from casework.documents.views import document_views
 from casework.journal import views as journal_views
 from casework.persons import views as person_views
+from casework.persons.documents import PERSON_DOCUMENT_PAGES
 from casework.reports import summary_views as report_summary_views
 from casework.reports import views as report_views
-from casework.reports.pages import REPORT_RECORD_PAGES
+from casework.reports.pages import REPORT_DOCUMENT_PAGES, REPORT_RECORD_PAGES
 
 report_records = journal_views.case_record_views(REPORT_RECORD_PAGES)
+report_documents = document_views(REPORT_DOCUMENT_PAGES)
+person_documents = document_views(PERSON_DOCUMENT_PAGES)
+
 
 app_name = "casework"
 
@@ -46,4 +52,6 @@ urlpatterns = [
         report_records.journal_sign,
         name="journal-sign",
     ),
+    *document_paths("persons", person_documents, PERSON_DOCUMENT_PAGES.urls),
+    *document_paths("reports", report_documents, REPORT_DOCUMENT_PAGES.urls),
 ]

@@ -339,8 +339,22 @@ if DEVELOPMENT:
     # Whitenoise would otherwise let browsers keep files for a minute with DEBUG off.
     WHITENOISE_MAX_AGE = 0
     STATIC_ROOT.mkdir(exist_ok=True)
+# Documents on files: the sealed blobs (casework/documents). The file system
+# by default; for several servers point "documents" at S3-compatible object
+# storage with django-storages (README, "Documents"). Only ciphertext is
+# stored there.
+DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT") or BASE_DIR / "documents")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": DOCUMENTS_ROOT,
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -349,6 +363,16 @@ STORAGES = {
         )
     },
 }
+
+# The largest document a worker may upload, in bytes.
+DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1)
+# A ClamAV daemon to scan uploads with ("host:port" or a Unix socket path);
+# empty: uploads are not scanned (README, "Documents").
+DOCUMENT_SCANNER_ADDRESS = os.environ.get("DOCUMENT_SCANNER_ADDRESS", "")
+# Uploads larger than this go to a temporary file, not memory; uploads larger
+# than the limit are refused without being read in (casework/documents).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 
 # Each is a dotted path to a callable that raises on failure.
 HEALTH_CHECKS = [
@@ -432,6 +456,7 @@ PERSON_PAGE_PANELS = [
     "casework.reports.panels.person_reports_panel",
     "avhopp.panels.person_cases_panel",
     "casework.disclosures.panels.person_disclosures_panel",
+    "casework.persons.documents.person_documents_panel",
 ]
 # Every programme's case model about a person (casework/persons/cases.py).
 CASEWORK_CASE_MODELS = ["casework.Under15Report", "avhopp.ExitCase"]

@@ -1,6 +1,11 @@
 from django.urls import path
 
+from casework.documents.urls import document_paths
+from casework.documents.views import document_views
 from sspf import summary_views, views
+from sspf.documents import REFERRAL_DOCUMENT_PAGES
+
+referral_documents = document_views(REFERRAL_DOCUMENT_PAGES)
 
 app_name = "sspf"
 
@@ -39,4 +44,5 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent-withdraw",
     ),
+    *document_paths("referrals", referral_documents, REFERRAL_DOCUMENT_PAGES.urls),
 ]

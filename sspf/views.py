@@ -23,6 +23,7 @@ from casework.denials import load_or_refuse
 from casework.fsm import steps_offered
 from casework.web import query_without_page, refusals_on
 from sspf import selectors, services
+from sspf.documents import referral_documents_panel
 from sspf.forms import (
     ActionForm,
     ConsentForm,
@@ -114,6 +115,7 @@ def _page(request, referral, *, step_forms=None, conflict=None, report_form=None
             "report_form": report_form or ReportOfConcernForm(),
             "feedback": services.referral_feedback(referral),
             "conflict": conflict,
+            **referral_documents_panel(request, referral),
         },
         status=status,
     )

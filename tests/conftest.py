@@ -24,6 +24,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def documents_root(settings, tmp_path):
+    """Each test's documents in a folder of its own (casework/documents)."""
+    root = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            **settings.STORAGES["documents"],
+            "OPTIONS": {**settings.STORAGES["documents"]["OPTIONS"], "location": root},
+        },
+    }
+    return root
+
+
 @pytest.fixture
 def password():
     return PASSWORD

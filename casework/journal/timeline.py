@@ -1,4 +1,4 @@
-"""A case's timeline: its steps, assignments, contacts and notes in one
+"""A case's timeline: its steps, assignments, contacts, notes and documents in one
 order, newest first, a page at a time, merged and paged in SQL.
 
 Any programme's case: a model with ``state`` (an FSM field),
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from casework.documents.models import Document
 from casework.journal.models import Contact, JournalEntry
 
 TIMELINE_PER_PAGE = 25
@@ -26,7 +27,7 @@ TIMELINE_MAX_PAGE = 1_000_000
 # Within a minute, by when they were recorded; then the order the timeline always
 # had, oldest first: contacts, then notes, then history rows in their order, an
 # assignment before the state change of the same row. Newest first is the reverse.
-_KIND_RANK = {"contact": 0, "journal": 1, "assignment": 2, "state": 3}
+_KIND_RANK = {"contact": 0, "journal": 1, "assignment": 2, "state": 3, "document": 4}
 _ORDER = ("minute", "recorded_at", "seq", "kind_rank", "id")
 
 
@@ -204,6 +205,15 @@ def _timeline_sql(case, spec, *, with_records):
             FROM {names["table"]}
             WHERE {names["case_type"]} = %s AND {names["case_id"]} = %s{only_alone}"""  # noqa: S608
             params += [case_type.pk, _sql_value(model, "case_id", case.pk)]
+        documents = _sql_names(Document, "id", "owner_type", "owner_id", "added_at", "erased_at")
+        records += f"""
+            UNION ALL
+            SELECT 'document', {_KIND_RANK["document"]}, 0, {documents["id"]},
+                {documents["added_at"]}, {documents["added_at"]}
+            FROM {documents["table"]}
+            WHERE {documents["owner_type"]} = %s AND {documents["owner_id"]} = %s
+                AND {documents["erased_at"]} IS NULL"""  # noqa: S608
+        params += [case_type.pk, _sql_value(Document, "owner_id", case.pk)]
     # The assignee test is "IS DISTINCT FROM" spelled out: SQLite has it only from 3.39.
     sql = f"""
         history AS (
@@ -264,13 +274,16 @@ def _timeline_entries(case, spec, keys, *, with_records):
     the same queries: history rows, contacts, notes, the contacts' notes, and
     the corrections of every note shown (each note points forward to them).
     """
-    wanted = {"contact": [], "journal": [], "history": []}
+    wanted = {"contact": [], "journal": [], "history": [], "document": []}
     for kind, pk in keys:
         wanted["history" if kind in ("state", "assignment") else kind].append(pk)
     history = _by_id(case.history.select_related("history_user", "assigned_to"), wanted["history"])
-    contacts = notes = {}
+    contacts = notes = documents = {}
     contact_notes = {}
     if with_records:
+        documents = _by_id(
+            Document.objects.select_related("added_by", "data_key"), wanted["document"]
+        )
         contacts = _by_id(
             Contact.objects.select_related("created_by", "data_key"), wanted["contact"]
         )
@@ -302,6 +315,9 @@ def _timeline_entries(case, spec, keys, *, with_records):
                     "notes": contact_notes.get(pk, []),
                 }
             )
+        elif kind == "document":
+            document = documents[pk]
+            entries.append({"kind": kind, "at": document.added_at, "object": document})
         elif kind == "journal":
             note = notes[pk]
             entries.append({"kind": kind, "at": note.created_at, "object": note})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import District, Unit
+from casework.documents.models import documents_shred
 from casework.persons.cases import case_models
 from vault.fields import (
     EncryptedDateField,
@@ -68,7 +69,8 @@ class Gender(models.TextChoices):
 
 
 def shred(instance, data_key, *, by):
-    """Empty ``instance``'s encrypted fields, mark it erased, destroy ``data_key``.
+    """Empty ``instance``'s encrypted fields, mark it erased, shred its
+    documents (and those sealed under ``data_key``), destroy ``data_key``.
 
     Every encrypted field is nullable for this: erased means empty. Saved
     while the key still exists (the history row of the erasure holds no
@@ -78,6 +80,7 @@ def shred(instance, data_key, *, by):
     instance.erased_at = timezone.now()
     instance._history_user = by
     instance.save()
+    documents_shred(sealed_under=data_key, owner=instance, by=by)
     data_key.destroy()
     instance.data_key = data_key
 

@@ -2,12 +2,16 @@
 refused on the page comes back on it): not a view module, so both can use it."""
 
 from django import forms
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.denials import load_or_refuse
+from casework.documents.models import DocumentType
+from casework.documents.pages import DocumentPages, DocumentUrls
+from casework.documents.panels import documents_panel
 from casework.journal.access import may_see_case_records
 from casework.journal.forms import JournalForm
 from casework.journal.pages import CaseRecordPages, CaseRecordUrls
@@ -17,6 +21,7 @@ from casework.reports.deadlines import report_deadline
 from casework.reports.forms import ReportStepForm
 from casework.reports.services import REPORT_OBJECT
 from casework.reports.timeline import report_timeline_page
+from casework.web import casework_verified
 
 # What each step's button says: the action it takes.
 STEP_BUTTONS = {
@@ -147,6 +152,11 @@ def report_page(request, report, *, step_forms=None, journal_form=None, conflict
             "timeline_page": timeline,
             "journal_form": journal_form or JournalForm(),
             "linked_reports": selectors.reports_for_user(user=user).filter(linked_report=report),
+            **(
+                documents_panel(request, report, REPORT_DOCUMENT_PAGES)
+                if may_see_case_records(user)
+                else {}
+            ),
         },
         status=status,
     )
@@ -236,4 +246,34 @@ REPORT_RECORD_URLS = CaseRecordUrls(
 )
 REPORT_RECORD_PAGES = CaseRecordPages(
     load=report_for_worker, page=report_page, urls=REPORT_RECORD_URLS
+)
+
+
+def _report_documents_to_read(request, pk):
+    """Documents are case records: a report's, for those who read its journal."""
+    report = report_for_worker(request, pk)
+    if not may_see_case_records(request.user):
+        raise Http404
+    return report
+
+
+REPORT_DOCUMENT_PAGES = DocumentPages(
+    load=_report_documents_to_read,
+    may_add=lambda request, report: may_see_case_records(request.user),
+    sealing=lambda report: (report.person, report.person.data_key),
+    types=(
+        DocumentType.POLICE_NOTIFICATION,
+        DocumentType.ASSESSMENT,
+        DocumentType.DECISION,
+        DocumentType.LETTER,
+        DocumentType.OTHER,
+    ),
+    urls=DocumentUrls(
+        detail="casework:report-detail",
+        add="casework:report-document-add",
+        download="casework:report-document-download",
+        preview="casework:report-document-preview",
+        content="casework:report-document-content",
+    ),
+    verified=casework_verified,
 )
