@@ -466,6 +466,7 @@ DEMO_SEEDERS = [
     "sspf.demo.demo_groups_seed",
     "casework.persons.demo.demo_persons_seed",
     "casework.reports.demo.demo_reports_seed",
+    "casework.documents.demo.demo_documents_seed",
     "sspf.demo.demo_referrals_seed",
     "avhopp.demo.demo_exit_cases_seed",
     # Two years of history for the managers' summaries.

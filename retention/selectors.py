@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from avhopp.models import FINAL_STATES as EXIT_CASE_FINAL_STATES
+from casework.documents.models import Document
 from casework.journal.models import Contact, JournalEntry
 from casework.persons.cases import case_models, cases_of_person
 from casework.persons.models import Person
@@ -71,10 +72,10 @@ def _all_cases_finished():
 def persons_with_last_entry():
     """Persons not erased, with ``last_entry_at``: the newest change anywhere in
     their file (the person, every programme's cases, contacts, journal
-    entries and SSPF referrals; history rows are the entries)."""
+    entries, documents and SSPF referrals; history rows are the entries)."""
     latest = [_latest_change(Person, "id")]
     latest += [_latest_change(model) for model in case_models()]
-    latest += [_latest_change(Contact), _latest_change(JournalEntry)]
+    latest += [_latest_change(Contact), _latest_change(JournalEntry), _latest_change(Document)]
     latest.append(_latest_change(ConcernReferral))
     return Person.objects.filter(erased_at__isnull=True).annotate(last_entry_at=Greatest(*latest))
 

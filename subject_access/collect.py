@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from avhopp.models import CaseTargetGroup, ExitCase, Intervention, Measurement, PlanGoal
 from casework.disclosures.models import Disclosure
+from casework.documents.models import Document
 from casework.journal.models import Contact, JournalEntry
 from casework.persons.models import Person
 from casework.reports.models import Under15Report
@@ -46,6 +47,9 @@ EXCLUDED = {
     AgreedAction: {"id", "referral", "data_key", "agreed_at"},
     LegalHold: {"id", "person"},
     Disclosure: {"id", "person"},
+    # The content itself is handed over as the file (download it from the
+    # case); the export lists each document and what it is.
+    Document: _ROW | {"owner_type", "owner_id", "blob_name", "erased_at"},
 }
 
 
@@ -185,6 +189,14 @@ def retention_sections(person):
     return [_section(_("Legal hold"), hold) for hold in holds]
 
 
+def document_sections(person):
+    documents = Document.objects.filter(person=person, erased_at__isnull=True)
+    return [
+        _section(_("Document (hand over the file itself)"), row)
+        for row in documents.select_related("added_by").order_by("added_at", "pk")
+    ]
+
+
 def disclosure_sections(person):
     disclosures = Disclosure.objects.filter(person=person).order_by("disclosed_at", "pk")
     return [_section(_("Disclosure of your data"), row) for row in disclosures]
@@ -196,6 +208,7 @@ COLLECTORS = (
     avhopp_sections,
     sspf_sections,
     retention_sections,
+    document_sections,
     disclosure_sections,
 )
 

@@ -18,6 +18,13 @@ from accounts.demo import demo_seed
 from accounts.models import District
 from avhopp.demo import DEMO_EXIT_CASES, demo_exit_cases_seed
 from avhopp.models import ExitCase, Intervention, Measurement, PlanGoal
+from casework.documents.demo import (
+    DEMO_DOCUMENT_TEXT,
+    DEMO_DOCUMENT_TITLE,
+    DEMO_DOCUMENTS,
+    demo_documents_seed,
+)
+from casework.documents.models import Document
 from casework.journal.services import contact_record, journal_entry_sign, journal_entry_write
 from casework.models import Person
 from casework.persons.demo import DEMO_PERSONS, demo_persons_seed, identity_number
@@ -61,6 +68,7 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
     baseline = database_dump()
     demo_persons_seed()
     demo_reports_seed()
+    demo_documents_seed()
     demo_referrals_seed()
     demo_exit_cases_seed()
 
@@ -116,6 +124,9 @@ def test_no_seeded_personal_data_appears_anywhere_in_the_database(settings, djan
     for _index, _hours, _offence, _steps, demo_note, _worker in DEMO_REPORTS:
         if demo_note:
             secrets.add(demo_note)
+    # Documents: the title in the database; the content is in the storage (tests/documents).
+    assert Document.objects.count() == DEMO_DOCUMENTS
+    secrets |= {DEMO_DOCUMENT_TITLE, *DEMO_DOCUMENT_TEXT.splitlines()}
     # SSPF referrals: the concern, a place, the youth's own view in a consent.
     secrets |= {*DEMO_MINUTES, DEMO_ACTION}
     for about, _category, concern, _next in DEMO_REFERRALS:

@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from avhopp.services import exit_case_registration, plan_goal_add
+from casework.documents.services import document_add
 from casework.journal.services import contact_record, journal_entry_write
 from casework.persons.demo import identity_number
 from casework.persons.services import person_register
@@ -25,6 +27,7 @@ SEEDED = {
     "police_reference": "5000-K1234-26",
     "participants": "Mamma Lena och Åsa",
     "journal": "Samtal med mamma om cykeln.",
+    "document": "Polisens underrättelse om cykelstölden",
     "goal": "Flytta till en egen lägenhet utanför området.",
     "concern": "Åsa är ofta borta från skolan.",
 }
@@ -38,6 +41,7 @@ OTHER = {
     "police_reference": "5000-K9999-26",
     "participants": "Pappa Nils",
     "journal": "Hembesök hos familjen Bergström.",
+    "document": "Brev till familjen Bergström",
 }
 
 
@@ -68,6 +72,17 @@ def seed_person(by, values):
         participants=values["participants"],
     )
     journal_entry_write(case=report, by=by, text=values["journal"])
+    document_add(
+        owner=report,
+        person=person,
+        data_key=person.data_key,
+        by=by,
+        upload=SimpleUploadedFile("u.pdf", b"%PDF-1.4\n%%EOF\n"),
+        title=values["document"],
+        document_type="police_notification",
+        document_date=timezone.localdate(),
+        types=("police_notification",),
+    )
     return person
 
 
