@@ -188,3 +188,21 @@ def test_a_document_that_cannot_be_previewed_has_no_preview(client, worker, repo
     assert (
         client.get(reverse("casework:report-document-content", kwargs=kwargs)).status_code == 404
     )
+
+
+def test_a_pdf_preview_may_be_framed_only_by_the_app_itself(client, worker, report):
+    sign_in(client, worker)
+    client.post(add_url(report), form_data(samples.pdf(), "beslut.pdf"))
+    document = Document.objects.get()
+    kwargs = {"pk": report.pk, "document_pk": document.pk}
+    page = client.get(reverse("casework:report-document-preview", kwargs=kwargs))
+    content_url = reverse("casework:report-document-content", kwargs=kwargs)
+    assert f'<iframe class="document-preview document-preview--pdf" src="{content_url}"' in (
+        page.content.decode()
+    )
+    assert "frame-src 'self'" in page["Content-Security-Policy"]
+    shown = client.get(content_url)
+    assert shown["Content-Type"] == "application/pdf"
+    assert shown["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in shown["Content-Security-Policy"]
+    assert "default-src 'none'" in shown["Content-Security-Policy"]
