@@ -1,7 +1,6 @@
 """The exit case's page, drawn for its own views and for the journal's (a note
 refused on the page comes back on it): not a view module, so both can use it."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from avhopp.schedule import measurement_due
 from avhopp.services import CASE_OBJECT, occasions_open
 from casework.denials import load_or_refuse
 from casework.documents.models import DocumentType
-from casework.documents.pages import DocumentPages, DocumentUrls
+from casework.documents.pages import DocumentUrls, case_document_pages
 from casework.documents.panels import documents_panel
 from casework.journal.access import may_see_case_records
 from casework.journal.forms import JournalForm
@@ -34,7 +33,6 @@ from casework.journal.pages import CaseRecordPages, CaseRecordUrls
 from casework.journal.timeline import TimelineSpec, case_timeline_page
 from casework.persons.access import person_access
 from casework.reports.pages import answers_in_words
-from casework.web import casework_verified
 
 STEP_TITLES = {
     "start_intake": gettext_lazy("Start the intake assessment"),
@@ -305,18 +303,8 @@ EXIT_CASE_RECORD_PAGES = CaseRecordPages(
 )
 
 
-def _case_documents_to_read(request, pk):
-    """Documents are case records: an exit case's, for those who read its journal."""
-    case = case_for_worker(request, pk)
-    if not may_see_case_records(request.user):
-        raise Http404
-    return case
-
-
-EXIT_CASE_DOCUMENT_PAGES = DocumentPages(
-    load=_case_documents_to_read,
-    may_add=lambda request, case: may_see_case_records(request.user),
-    sealing=lambda case: (case.person, case.person.data_key),
+EXIT_CASE_DOCUMENT_PAGES = case_document_pages(
+    load=case_for_worker,
     types=(
         DocumentType.AGREEMENT,
         DocumentType.ASSESSMENT,
@@ -324,12 +312,5 @@ EXIT_CASE_DOCUMENT_PAGES = DocumentPages(
         DocumentType.LETTER,
         DocumentType.OTHER,
     ),
-    urls=DocumentUrls(
-        detail="avhopp:case-detail",
-        add="avhopp:document-add",
-        download="avhopp:document-download",
-        preview="avhopp:document-preview",
-        content="avhopp:document-content",
-    ),
-    verified=casework_verified,
+    urls=DocumentUrls.named("avhopp:case-detail"),
 )

@@ -44,13 +44,7 @@ REFERRAL_DOCUMENT_PAGES = DocumentPages(
         DocumentType.LETTER,
         DocumentType.OTHER,
     ),
-    urls=DocumentUrls(
-        detail="sspf:referral-detail",
-        add="sspf:document-add",
-        download="sspf:document-download",
-        preview="sspf:document-preview",
-        content="sspf:document-content",
-    ),
+    urls=DocumentUrls.named("sspf:referral-detail"),
     verified=roles_required(Role.SSPF_MEMBER),
 )
 

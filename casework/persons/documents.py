@@ -36,13 +36,7 @@ PERSON_DOCUMENT_PAGES = DocumentPages(
     may_add=_may_add,
     sealing=lambda person: (person, person.data_key),
     types=PERSON_DOCUMENT_TYPES,
-    urls=DocumentUrls(
-        detail="casework:person-detail",
-        add="casework:person-document-add",
-        download="casework:person-document-download",
-        preview="casework:person-document-preview",
-        content="casework:person-document-content",
-    ),
+    urls=DocumentUrls.named("casework:person-detail", "person-"),
     verified=casework_verified,
 )
 

@@ -2,7 +2,6 @@
 refused on the page comes back on it): not a view module, so both can use it."""
 
 from django import forms
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from casework.denials import load_or_refuse
 from casework.documents.models import DocumentType
-from casework.documents.pages import DocumentPages, DocumentUrls
+from casework.documents.pages import DocumentUrls, case_document_pages
 from casework.documents.panels import documents_panel
 from casework.journal.access import may_see_case_records
 from casework.journal.forms import JournalForm
@@ -21,7 +20,6 @@ from casework.reports.deadlines import report_deadline
 from casework.reports.forms import ReportStepForm
 from casework.reports.services import REPORT_OBJECT
 from casework.reports.timeline import report_timeline_page
-from casework.web import casework_verified
 
 # What each step's button says: the action it takes.
 STEP_BUTTONS = {
@@ -249,18 +247,8 @@ REPORT_RECORD_PAGES = CaseRecordPages(
 )
 
 
-def _report_documents_to_read(request, pk):
-    """Documents are case records: a report's, for those who read its journal."""
-    report = report_for_worker(request, pk)
-    if not may_see_case_records(request.user):
-        raise Http404
-    return report
-
-
-REPORT_DOCUMENT_PAGES = DocumentPages(
-    load=_report_documents_to_read,
-    may_add=lambda request, report: may_see_case_records(request.user),
-    sealing=lambda report: (report.person, report.person.data_key),
+REPORT_DOCUMENT_PAGES = case_document_pages(
+    load=report_for_worker,
     types=(
         DocumentType.POLICE_NOTIFICATION,
         DocumentType.ASSESSMENT,
@@ -268,12 +256,5 @@ REPORT_DOCUMENT_PAGES = DocumentPages(
         DocumentType.LETTER,
         DocumentType.OTHER,
     ),
-    urls=DocumentUrls(
-        detail="casework:report-detail",
-        add="casework:report-document-add",
-        download="casework:report-document-download",
-        preview="casework:report-document-preview",
-        content="casework:report-document-content",
-    ),
-    verified=casework_verified,
+    urls=DocumentUrls.named("casework:report-detail", "report-"),
 )
