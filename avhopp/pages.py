@@ -24,8 +24,9 @@ from avhopp.models import (
 from avhopp.schedule import measurement_due
 from avhopp.services import CASE_OBJECT, occasions_open
 from casework.denials import load_or_refuse
+from casework.documents.case_pages import case_document_pages
 from casework.documents.models import DocumentType
-from casework.documents.pages import DocumentUrls, case_document_pages
+from casework.documents.pages import DocumentUrls
 from casework.documents.panels import documents_panel
 from casework.journal.access import may_see_case_records
 from casework.journal.forms import JournalForm

@@ -4,11 +4,6 @@ file, a report, an SSPF referral, an exit case)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import Http404
-
-from casework.journal.access import may_see_case_records
-from casework.web import casework_verified
-
 
 @dataclass(frozen=True)
 class DocumentUrls:
@@ -45,24 +40,3 @@ class DocumentPages:
     types: tuple
     urls: DocumentUrls
     verified: Callable
-
-
-def case_document_pages(*, load, types, urls):
-    """DocumentPages for a programme's case (a report, an exit case): its
-    documents are case records, for those who read its journal; ``load`` is
-    the programme's loader of a case the worker may work."""
-
-    def to_read(request, pk):
-        case = load(request, pk)
-        if not may_see_case_records(request.user):
-            raise Http404
-        return case
-
-    return DocumentPages(
-        load=to_read,
-        may_add=lambda request, case: may_see_case_records(request.user),
-        sealing=lambda case: (case.person, case.person.data_key),
-        types=types,
-        urls=urls,
-        verified=casework_verified,
-    )

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.denials import load_or_refuse
+from casework.documents.case_pages import case_document_pages
 from casework.documents.models import DocumentType
-from casework.documents.pages import DocumentUrls, case_document_pages
+from casework.documents.pages import DocumentUrls
 from casework.documents.panels import documents_panel
 from casework.journal.access import may_see_case_records
 from casework.journal.forms import JournalForm
