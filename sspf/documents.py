@@ -3,14 +3,13 @@ for the members of the referral's group, and about a youth only while a
 consent lets the member's organisation see the youth's identity — a
 document would name them."""
 
-from django.http import Http404
-
 from accounts.access import roles_required
 from accounts.roles import Role
 from casework.denials import load_or_refuse
 from casework.documents.models import DocumentType
 from casework.documents.pages import DocumentPages, DocumentUrls
 from casework.documents.panels import documents_panel
+from casework.refusals import object_refused
 from sspf import selectors, services
 
 
@@ -29,7 +28,7 @@ def _referral_to_read(request, pk):
         load=lambda: selectors.referral_get_for_user(user=request.user, pk=pk),
     )
     if not documents_open_to(referral=referral, user=request.user):
-        raise Http404
+        object_refused(request, referral)
     return referral
 
 

@@ -2,10 +2,9 @@
 (kept apart from pages.py, which a person's file uses too and which must not
 reach the journal)."""
 
-from django.http import Http404
-
 from casework.documents.pages import DocumentPages
 from casework.journal.access import may_see_case_records
+from casework.refusals import object_refused
 from casework.web import casework_verified
 
 
@@ -17,7 +16,7 @@ def case_document_pages(*, load, types, urls):
     def to_read(request, pk):
         case = load(request, pk)
         if not may_see_case_records(request.user):
-            raise Http404
+            object_refused(request, case)
         return case
 
     return DocumentPages(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casework.denials import erased_aware
 from casework.documents import content, selectors, services
 from casework.documents.forms import DocumentForm
-from casework.refusals import object_refusal_record
+from casework.refusals import object_refusal_record, object_refused
 from casework.web import refusals_on
 
 DOCUMENT_OBJECT = "casework.document"
@@ -56,7 +56,7 @@ def document_views(pages):
     def document_add(request, pk):
         owner = pages.load(request, pk)
         if not pages.may_add(request, owner):
-            raise Http404
+            object_refused(request, owner)
         form = DocumentForm(request.POST or None, request.FILES or None, types=pages.types)
         status = 200
         if request.method == "POST":

@@ -1,13 +1,12 @@
 """Documents on a person's own file (not on one of their cases): who may read
 and add them follows the person's file (casework/persons/access.py)."""
 
-from django.http import Http404
-
 from casework.denials import person_for_request
 from casework.documents.models import DocumentType
 from casework.documents.pages import DocumentPages, DocumentUrls
 from casework.documents.panels import documents_panel
 from casework.persons.access import PersonAccess, person_access
+from casework.refusals import object_refused
 from casework.web import casework_verified
 
 PERSON_DOCUMENT_TYPES = (
@@ -22,7 +21,7 @@ def _person_to_read(request, pk):
     person, access = person_for_request(request, pk)
     if not access.may_read:
         # A file outside one's assignment is opened with a reason on its page first.
-        raise Http404
+        object_refused(request, person)
     return person
 
 

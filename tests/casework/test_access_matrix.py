@@ -8,7 +8,9 @@ questions directly.
 
 Objects are set up through the services (data keys, history and access
 events are real); each row builds only the object it asks about, and a list
-page that answers 200 gets every object.
+page that answers 200 gets every object. Every object has a draft note, and a
+document (a small PDF) on the person's file and on the report, made before
+the erased one is erased.
 """
 
 import datetime
@@ -17,20 +19,33 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import AccessEvent
 from casework import policy
+from casework.documents.services import document_add
 from casework.journal.services import journal_entry_write
-from casework.models import JournalEntry, Person, ReportState, Under15Report
+from casework.models import (
+    Document,
+    DocumentType,
+    JournalEntry,
+    Person,
+    ReportState,
+    Under15Report,
+)
+from casework.persons.documents import PERSON_DOCUMENT_TYPES
 from casework.persons.services import person_erase, person_register
 from casework.policy import OPENED_WITH_REASON, PersonAccess, ReportAccess
+from casework.reports.pages import REPORT_DOCUMENT_PAGES
 from casework.reports.services import report_register
 from tests.conftest import sign_in
+from tests.documents import samples
 from tests.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +65,9 @@ OBJECT_SPECS = {
     "erased": ("worker", False, "Gustav", "Raderadsson", "5000-K100005-26"),
 }
 NOTE_TEXT = "Utkast: samtal med vårdnadshavaren om {}"
+# The titles of the object's documents: on the person's file, on the report.
+FILE_DOCUMENT_TITLE = "Samtyckesblankett i akten, {}"
+REPORT_DOCUMENT_TITLE = "Polisens underrättelse i anmälan, {}"
 BORN = datetime.date(2013, 4, 5)
 
 # Outcomes. A redirect is named by the page it goes to (always the same object's).
@@ -60,6 +78,7 @@ GONE = "410"  # the page that says the file was erased
 OPEN = "302 person-open"  # opening the file needs a stated reason
 TO_FILE = "302 person-detail"
 DONE = "302 report-detail"  # a write on the report went through
+FILED = "302 person-detail"  # a document went onto the person's file
 ASSIGNED = "302 unit-reports, assigned"
 REFUSED = "302 unit-reports, refused with a message"
 
@@ -192,6 +211,124 @@ OBJECT_VIEWS = {
         "auditor": ROLE_REFUSED,
         "administrator": ROLE_REFUSED,
     },
+    # A document on the person's file is read where the file is read: assigned
+    # or the unit's, or opened with a stated reason. Outside that, 404 (logged):
+    # not the way to person-open that the file's own page gives.
+    "person-document-preview": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    "person-document-content": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    "person-document-download": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    # The session holds the object's person as opened with a stated reason: the
+    # file's documents open with it, but never a protected person's.
+    "person-document-download with a reason": {
+        "worker": (OK, OK, NOT_FOUND, OK, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, OK, GONE, NOT_FOUND),
+        "colleague": (OK, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    # Adding needs the file assigned (or the unit's); a reason opens it to read only.
+    "person-document-add": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    "person-document-add with a reason": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    # POST a PDF.
+    "person-document-add upload": {
+        "worker": (FILED, FILED, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (FILED, FILED, FILED, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, FILED, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    # A report's documents are case records: for those who work the report and
+    # read its journal. The manager, who assigns it, reads none of them.
+    "report-document-preview": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    "report-document-content": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    "report-document-download": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    "report-document-add": {
+        "worker": (OK, OK, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (OK, OK, OK, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
+    # POST a PDF.
+    "report-document-add upload": {
+        "worker": (DONE, DONE, NOT_FOUND, NOT_FOUND, GONE, NOT_FOUND),
+        "unit_mate": (DONE, DONE, DONE, NOT_FOUND, GONE, NOT_FOUND),
+        "colleague": (NOT_FOUND, NOT_FOUND, NOT_FOUND, DONE, NOT_FOUND, NOT_FOUND),
+        "sspf_member": NOBODY,
+        "manager": NOBODY,
+        "auditor": NOBODY,
+        "administrator": NOBODY,
+    },
 }
 
 # view -> user -> outcome: the pages without an object, by role.
@@ -267,13 +404,16 @@ class World:
         self._request = request
         self.district = district
         self.persons, self.reports, self.notes = {}, {}, {}
-        self.guessed, self.guessed_note = uuid.uuid4(), uuid.uuid4()
+        # object -> the pk of its document on the person's file, on the report
+        self.documents = {"person": {}, "report": {}}
+        self.guessed, self.guessed_note, self.guessed_document = (uuid.uuid4() for _ in range(3))
 
     def user(self, name):
         return self._request.getfixturevalue(name)
 
     def build(self, *names, notes=True):
-        """Make the objects; ``notes=False``: without their draft note (for the policy)."""
+        """Make the objects; ``notes=False``: without their draft note and
+        documents (for the policy)."""
         for name in names:
             if name != "guessed" and name not in self.reports:
                 self._build(name, notes)
@@ -301,6 +441,22 @@ class World:
         if with_note:
             note = journal_entry_write(case=report, by=by, text=NOTE_TEXT.format(name))
             self.notes[name] = note.pk
+            self.documents["person"][name] = _pdf_added(
+                owner=person,
+                person=person,
+                by=by,
+                title=FILE_DOCUMENT_TITLE.format(name),
+                document_type=DocumentType.CONSENT_FORM,
+                types=PERSON_DOCUMENT_TYPES,
+            ).pk
+            self.documents["report"][name] = _pdf_added(
+                owner=report,
+                person=person,
+                by=by,
+                title=REPORT_DOCUMENT_TITLE.format(name),
+                document_type=DocumentType.POLICE_NOTIFICATION,
+                types=REPORT_DOCUMENT_PAGES.types,
+            ).pk
         if name == "erased":
             person_erase(person=person, by=by)
         self.persons[name], self.reports[name] = person.pk, report.pk
@@ -320,6 +476,24 @@ class World:
     def note_pk(self, name):
         return self.guessed_note if name == "guessed" else self.notes[name]
 
+    def document_pk(self, owner, name):
+        """The object's document on the person's file (``owner`` "person") or the report."""
+        return self.guessed_document if name == "guessed" else self.documents[owner][name]
+
+
+def _pdf_added(*, owner, person, by, title, document_type, types):
+    return document_add(
+        owner=owner,
+        person=person,
+        data_key=person.data_key,
+        by=by,
+        upload=SimpleUploadedFile("scan.pdf", samples.pdf(), content_type="application/pdf"),
+        title=title,
+        document_type=document_type,
+        document_date=timezone.localdate(),
+        types=types,
+    )
+
 
 @pytest.fixture
 def world(request, db):
@@ -330,10 +504,39 @@ def _now_field():
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
+def _document_request(client, world, view, obj):
+    """A document view's request: add (GET the form, or POST a PDF), or the object's document."""
+    name, _, variant = view.partition(" ")
+    owner = "person" if name.startswith("person-") else "report"
+    pk = world.person_pk(obj) if owner == "person" else world.report_pk(obj)
+    if variant == "with a reason":
+        session = client.session
+        session.update(_opened_with_reason(world.person_pk(obj)))
+        session.save()
+    if name.endswith("-add"):
+        url = reverse(f"casework:{name}", kwargs={"pk": pk})
+        if variant != "upload":
+            return client.get(url)
+        upload = SimpleUploadedFile("beslut.pdf", samples.pdf(), content_type="application/pdf")
+        return client.post(
+            url,
+            {
+                "title": f"Uppladdad, {obj}",
+                "document_type": DocumentType.DECISION,
+                "document_date": timezone.localdate().isoformat(),
+                "file": upload,
+            },
+        )
+    document = {"pk": pk, "document_pk": world.document_pk(owner, obj)}
+    return client.get(reverse(f"casework:{name}", kwargs=document))
+
+
 def _request(client, world, view, obj):
     """The view's request for the object; POSTs carry valid data."""
     if obj is None:
         return client.get(reverse(f"casework:{view}"))
+    if "-document-" in view:
+        return _document_request(client, world, view, obj)
     if view.startswith("person-") or view == "disclosure-create":
         return client.get(reverse(f"casework:{view}", kwargs={"pk": world.person_pk(obj)}))
     report = {"pk": world.report_pk(obj)}
@@ -387,12 +590,26 @@ def _object_state(world, obj):
     if obj in (None, "guessed"):
         return None
     report = world.report(obj)
+    documents = Document.objects.filter(erased_at__isnull=True)
     return {
         "state": report.state,
         "assigned_to": report.assigned_to_id,
         "notes": JournalEntry.objects.filter(case_id=report.pk).count(),
         "signed": JournalEntry.objects.get(pk=world.notes[obj]).is_signed,
+        "file_documents": documents.filter(
+            owner_type=ContentType.objects.get_for_model(Person), owner_id=report.person_id
+        ).count(),
+        "report_documents": documents.filter(
+            owner_type=ContentType.objects.get_for_model(Under15Report), owner_id=report.pk
+        ).count(),
     }
+
+
+def _body(response):
+    """The response's bytes, streamed (a document) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 @pytest.mark.parametrize(("view", "user_name", "obj", "expected"), ROWS)
@@ -417,7 +634,8 @@ def test_access_matrix(client, world, view, user_name, obj, expected):
         target_pk = world.person_pk(obj) if is_person_view else world.report_pk(obj)
     assert _outcome(response, target_pk) == expected
 
-    content = response.content.decode(errors="replace")
+    body = _body(response)
+    content = body.decode(errors="replace")
     # No page names a person the user may not read (with their session as it is now).
     for name, person_pk in world.persons.items():
         if OBJECT_SPECS[name][3] in content:
@@ -425,25 +643,68 @@ def test_access_matrix(client, world, view, user_name, obj, expected):
                 user=user, person=Person.objects.get(pk=person_pk), session=client.session
             )
             assert access.may_read, f"{view} shows {name}'s name to {user_name} ({access})"
+    # Nor a document title to whom the document is not open.
+    for name in world.documents["person"]:
+        if FILE_DOCUMENT_TITLE.format(name) in content:
+            access = policy.person_access(
+                user=user, person=world.person(name), session=client.session
+            )
+            assert access.may_read, f"{view} shows {name}'s file document to {user_name}"
+    for name in world.documents["report"]:
+        if REPORT_DOCUMENT_TITLE.format(name) in content:
+            reach = policy.report_access(user=user, report=world.report(name))
+            assert reach is ReportAccess.WORK and policy.may_see_case_records(user), (
+                f"{view} shows {name}'s report document to {user_name}"
+            )
     if obj not in (None, "guessed"):
         _, _, _, family_name, police_reference = OBJECT_SPECS[obj]
         if expected == OK and view in NAMING_PAGES:
             assert family_name in content
+        # The pages of the file and of the report list their document.
+        if expected == OK and view == "person-detail":
+            assert FILE_DOCUMENT_TITLE.format(obj) in content
+        if expected == OK and view == "report-detail":
+            assert REPORT_DOCUMENT_TITLE.format(obj) in content
         if expected != OK:
-            for secret in (family_name, police_reference, NOTE_TEXT.format(obj)):
+            for secret in (
+                family_name,
+                police_reference,
+                NOTE_TEXT.format(obj),
+                FILE_DOCUMENT_TITLE.format(obj),
+                REPORT_DOCUMENT_TITLE.format(obj),
+                samples.SECRET,
+            ):
                 assert secret not in content
+        if expected == OK and "-document-" in view:
+            _check_the_document(view, obj, response, body)
 
     if expected == NOT_FOUND and obj is not None:
         # Refused objects are logged, a guessed id too: who guessed stays on record.
         refusal = AccessEvent.objects.filter(
             action="access_denied", object_id=str(target_pk), outcome="denied"
         ).exclude(pk__in=denied_before)
-        assert refusal.filter(actor=user).exists()
+        assert refusal.filter(actor=user).exists(), f"{view} answered 404 and logged no refusal"
     if view == "unit-reports" and expected == OK:
         for name in OBJECT_SPECS:
             assert (world.report(name).reference in content) == (name in UNIT_LIST), name
     if obj not in (None, "guessed"):
         _check_what_changed(world, view, obj, expected, before, client)
+
+
+def _check_the_document(view, obj, response, body):
+    """What an OK document view gave: the object's document, as the view is for."""
+    name = view.split(" ")[0]
+    title = (FILE_DOCUMENT_TITLE if name.startswith("person-") else REPORT_DOCUMENT_TITLE).format(
+        obj
+    )
+    if name.endswith("-preview"):
+        assert title in response.content.decode()
+    elif name.endswith("-content") or name.endswith("-download"):
+        assert body == samples.pdf()
+        assert response["Content-Type"] == "application/pdf"
+        disposition = "inline;" if name.endswith("-content") else "attachment;"
+        assert response["Content-Disposition"].startswith(disposition)
+        assert title not in response["Content-Disposition"]
 
 
 def _check_what_changed(world, view, obj, expected, before, client):
@@ -457,6 +718,12 @@ def _check_what_changed(world, view, obj, expected, before, client):
         assert changed == {"notes"}
     elif expected == DONE and view == "journal-sign":
         assert changed == {"signed"}
+    elif expected == FILED and view == "person-document-add upload":
+        assert after["file_documents"] == before["file_documents"] + 1
+        assert changed == {"file_documents"}
+    elif expected == DONE and view == "report-document-add upload":
+        assert after["report_documents"] == before["report_documents"] + 1
+        assert changed == {"report_documents"}
     elif expected == ASSIGNED:
         target = world.user(view.removeprefix("report-assign to "))
         assert after["assigned_to"] == target.pk
