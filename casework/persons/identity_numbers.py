@@ -27,6 +27,8 @@ Validation:
 * a real calendar date (for a samordningsnummer, after subtracting 60 from the
   day; a day part of 00, 32-60 or over 91 is never valid);
 * a birth date that is not in the future;
+* a birth serial NNN of 001-999: 000 is never issued, so a number with it
+  is a typo (the outside validators agree; tests/casework/test_identity_number_reference.py);
 * the check digit C: the Luhn (mod 10) digit of the nine digits YYMMDDNNN of
   the 10-digit form. The century is not covered by the check digit.
 
@@ -72,6 +74,10 @@ MESSAGES = {
         "In a coordination number the day is 61-91."
     ),
     "future_date": _("The date of birth is in the future. Check the year."),
+    "invalid_serial": _(
+        "The three digits after the date cannot be 000: no such number is ever issued. "
+        "Check the last four digits."
+    ),
     "invalid_check_digit": _(
         "The check digit does not match. Check the last four digits, "
         "then the date: one of the digits is probably mistyped."
@@ -159,6 +165,8 @@ def parse_identity_number(raw: str | None, *, today: date | None = None) -> Iden
     if birth_date > today:
         raise _error("future_date")
 
+    if tail[:3] == "000":
+        raise _error("invalid_serial")
     ten_digits = date_part[-6:] + tail
     if luhn_check_digit(ten_digits[:9]) != int(ten_digits[9]):
         raise _error("invalid_check_digit")

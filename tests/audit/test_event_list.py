@@ -153,7 +153,7 @@ def test_a_posted_identity_number_becomes_a_person_ref_in_the_url(client, audito
 
 def test_an_unknown_identity_number_says_only_that_nothing_matches(client, auditor, some_events):
     sign_in(client, auditor)
-    response = client.post(LIST, {"identity_number": "19000101-0000"})
+    response = client.post(LIST, {"identity_number": "19000101-0016"})
     assert response.status_code == 200
     assert response.context["no_match"]
     assert shown("No events match the search.") in response.content.decode()

@@ -65,7 +65,7 @@ def test_a_bad_registration_comes_back_with_what_was_typed(client, worker):
     response = client.post(
         reverse("avhopp:case-create"),
         {
-            "identity_number": "19990101-0000",
+            "identity_number": "19990101-0018",
             "given_names": "Kvarstår",
             "family_name": "Textsson",
             "track": "exit",

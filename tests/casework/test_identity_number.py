@@ -29,6 +29,7 @@ ERROR_CODES = {
     "invalid_date",
     "future_date",
     "invalid_check_digit",
+    "invalid_serial",
 }
 
 
@@ -62,7 +63,7 @@ def error_for(raw):
 def valid_numbers(draw):
     """(twelve digits, birth date, is coordination number) of a valid number."""
     birth_date = draw(st.dates(min_value=date(1910, 1, 1), max_value=TODAY))
-    serial = draw(st.integers(min_value=0, max_value=999))
+    serial = draw(st.integers(min_value=1, max_value=999))
     coordination = draw(st.booleans())
     day_part = birth_date.day + 60 if coordination else birth_date.day
     nine = f"{birth_date:%y%m}{day_part:02d}{serial:03d}"
@@ -130,7 +131,12 @@ def test_every_single_digit_change_is_rejected(number):
             changed = twelve[:position] + digit + twelve[position + 1 :]
             with pytest.raises(ValidationError) as excinfo:
                 parse(changed)
-            assert excinfo.value.code in {"invalid_check_digit", "invalid_date", "future_date"}
+            assert excinfo.value.code in {
+                "invalid_check_digit",
+                "invalid_date",
+                "future_date",
+                "invalid_serial",
+            }
 
 
 @given(st.text(alphabet="0123456789", min_size=9, max_size=9))
@@ -275,6 +281,10 @@ def test_every_error_has_its_own_translatable_message():
         ("811218-9875", "invalid_check_digit"),
         ("19811218-9870", "invalid_check_digit"),
         ("701063-2390", "invalid_check_digit"),
+        (with_check_digit("811218000"), "invalid_serial"),
+        ("19" + with_check_digit("811218000"), "invalid_serial"),
+        (with_check_digit("701063000"), "invalid_serial"),  # coordination number
+        ("811218-0000", "invalid_serial"),  # serial 000 and a wrong check digit
     ],
 )
 def test_each_kind_of_error_has_its_code_and_message(raw, code):

@@ -144,3 +144,11 @@ def test_a_row_without_report_columns_registers_only_the_person(worker, district
 def test_a_report_row_missing_a_report_column_is_refused(worker, district):
     result = run(csv_bytes(f"{GOOD_A};Alva;Ekström;Hjällbo;5000-K1-26;theft;;;"), worker)
     assert result.errors == [(2, "missing offence_date, received_at")]
+
+
+def test_a_row_with_birth_serial_000_is_refused(worker, district):
+    serial_000 = identity_number(BORN, 0)
+    result = run(csv_bytes(row(serial_000)), worker)
+    assert result.imported == 0
+    [(line, message)] = result.errors
+    assert line == 2 and "000" in message

@@ -93,7 +93,7 @@ def test_an_inactive_senders_call_is_logged_flagged_as_the_sender(client, sender
 def test_a_refused_notification_is_logged_without_its_values(client, sender, token, district):
     start = last_event_id()
     send(client, token, given_names=None, police_reference=None)
-    send(client, token, identity_number="19990101-0000")
+    send(client, token, identity_number="19990101-0018")
     missing, bad_number = events_since(start)
     assert (missing.action, missing.outcome) == ("create", "denied")
     assert missing.detail == "police_api:refused:given_names,police_reference"

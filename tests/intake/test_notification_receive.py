@@ -101,6 +101,17 @@ def test_it_refuses_a_bad_identity_number_with_the_forms_words(client, token, di
     assert not Person.objects.exists()
 
 
+def test_it_refuses_birth_serial_000_in_swedish(client, token, district):
+    serial_000 = identity_number(datetime.date(2013, 4, 7), 0)
+    response = send(client, token, identity_number=serial_000)
+    assert response.status_code == 422
+    assert response.json()["errors"]["identity_number"] == swedish(
+        "The three digits after the date cannot be 000: no such number is ever issued. "
+        "Check the last four digits."
+    )
+    assert not Person.objects.exists()
+
+
 def test_it_names_each_missing_field(client, token, district):
     body = notification()
     del body["police_reference"], body["offence_date"]
