@@ -1,13 +1,16 @@
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_value
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import services, throttling
 from accounts.models import District, Unit, User
 from accounts.roles import role_label
 
@@ -148,3 +151,46 @@ class GroupAdmin(DjangoGroupAdmin):
 # "reset second factor" action instead.
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
+
+
+@admin.register(AccessAttempt)
+class SignInThrottleAdmin(admin.ModelAdmin):
+    """Addresses paused or slowed for a user name (accounts/throttling.py):
+    seen and lifted here, each lift in the access log. Read-only otherwise."""
+
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "paused")
+    list_filter = ("attempt_time",)
+    search_fields = ("username", "ip_address")
+    ordering = ("-attempt_time",)
+    fields = ("username", "ip_address", "failures_since_start", "attempt_time", "user_agent")
+    readonly_fields = fields
+    actions = ["lift"]
+
+    @admin.display(description=_("Paused"), boolean=True)
+    def paused(self, obj):
+        return obj.failures_since_start >= settings.LOCKOUT_THRESHOLD and (
+            obj.attempt_time > timezone.now() - settings.LOCKOUT_DURATION
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting is lifting, which goes through the action (and the log).
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("axes.delete_accessattempt"):
+            actions.pop("lift", None)
+        return actions
+
+    @admin.action(description=_("Lift the throttle"))
+    def lift(self, request, queryset):
+        if not request.user.has_perm("axes.delete_accessattempt"):
+            raise PermissionDenied
+        lifted = throttling.throttles_lift(attempts=queryset, by=request.user, request=request)
+        self.message_user(request, _("%(count)s throttles lifted.") % {"count": lifted})

@@ -59,14 +59,14 @@ class RegistrationComplete(views.CompleteCredentialRegistrationView):
 
 class AuthenticationBegin(views.BeginCredentialAuthenticationView):
     def check_can_authenticate(self):
-        if services.locked_now(self.request.user):
+        if services.locked_now(self.request, self.request.user):
             raise Locked(detail=_("The account is locked. Try again later."))
         super().check_can_authenticate()
 
 
 class AuthenticationComplete(views.CompleteCredentialAuthenticationView):
     def check_can_authenticate(self):
-        if services.locked_now(self.request.user):
+        if services.locked_now(self.request, self.request.user):
             raise Locked(detail=_("The account is locked. Try again later."))
         super().check_can_authenticate()
 

@@ -87,6 +87,9 @@ ROLE_PERMISSIONS = {
     },
     Role.ADMINISTRATOR: {
         "auth.view_group",
+        # Sign-in throttles by address (accounts/throttling.py): seen and lifted.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from accounts import throttling
 from accounts.emails import email_send
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
@@ -43,11 +44,12 @@ class SignInError(Exception):
 
 def _generic_sign_in_error():
     # The same words whether the user exists, the password is wrong or the
-    # account is locked, so the form cannot be used to probe accounts.
+    # address or account is throttled, so the form cannot be used to probe
+    # accounts.
     return SignInError(
         _(
             "Sign-in failed. Check your username and password. After repeated "
-            "failures the account is locked for a while."
+            "failures you have to wait before trying again."
         )
     )
 
@@ -55,9 +57,13 @@ def _generic_sign_in_error():
 def _lock_out_message():
     minutes = int(settings.LOCKOUT_DURATION.total_seconds() // 60)
     return _(
-        "Too many failed attempts. The account is locked for %(minutes)s minutes. "
-        "Contact your administrator if you need help sooner."
+        "Too many failed attempts. Signing in from here is paused for up to %(minutes)s "
+        "minutes. Contact your administrator if you need help sooner."
     ) % {"minutes": minutes}
+
+
+def _slowed_message():
+    return _("Too many attempts in a short time. Wait a moment and try again.")
 
 
 SECOND_FACTOR_ACTIONS = {
@@ -68,14 +74,20 @@ SECOND_FACTOR_ACTIONS = {
 
 
 def user_register_failure(*, user, request, action):
-    """Count one failed password or code; lock the account at the threshold.
+    """Count one failed password or code, for the client address and for the account.
 
-    Passwords and second factors have counters of their own: a correct
-    password clears only the first, so alternating it with wrong codes still
-    locks the account. Side effects: updates the user's counter, may set
-    ``locked_until``, records a security event. Returns True if the account
-    is now locked.
+    The address's count (accounts/throttling.py) slows and then stops this
+    address for this user name; a wrong password reaches it through
+    Django's signal, every other failure is sent here. The account's counts
+    (passwords and second factors apart, so alternating a correct password
+    with wrong codes still counts) run until the next complete sign-in;
+    past SIGN_IN_ACCOUNT_CEILING each failure makes the account wait longer
+    (``locked_until``), and reaching it raises an alert. Side effects: the
+    counts, possibly ``locked_until``, security events. Returns True if this
+    address or the account is now stopped (not merely slowed).
     """
+    if action != "sign_in_failed":
+        throttling.address_failure_record(request, user.username)
     user_model = get_user_model()
     counter = (
         "failed_second_factor_count" if action in SECOND_FACTOR_ACTIONS else "failed_sign_in_count"
@@ -84,20 +96,26 @@ def user_register_failure(*, user, request, action):
         # Lock the row: two wrong guesses at once must both count.
         locked_user = user_model.objects.select_for_update().get(pk=user.pk)
         count = getattr(locked_user, counter) + 1
-        now_locked = count >= settings.LOCKOUT_THRESHOLD
-        if now_locked:
-            locked_user.locked_until = timezone.now() + settings.LOCKOUT_DURATION
-            count = 0
         setattr(locked_user, counter, count)
+        delay = throttling.account_delay(count)
+        if delay is not None:
+            locked_user.locked_until = timezone.now() + delay
         locked_user.save(update_fields=[counter, "locked_until"])
         security_event_record(action=action, request=request, subject_user=user, outcome="denied")
-        if now_locked:
+        if count == settings.SIGN_IN_ACCOUNT_CEILING:
+            throttling.ceiling_alert(request=request, user=user, count=count)
+        address_stopped = throttling.address_locked(request, user.username)
+        if address_stopped:
             security_event_record(
-                action="account_locked", request=request, subject_user=user, outcome="denied"
+                action="sign_in_throttled",
+                request=request,
+                subject_user=user,
+                outcome="denied",
+                reason="address_paused",
             )
     setattr(user, counter, count)
     user.locked_until = locked_user.locked_until
-    return now_locked
+    return address_stopped or user.is_locked()
 
 
 def _user_clear_failures(user, *, second_factor=False):
@@ -122,16 +140,27 @@ def _mark_session_fresh(request):
 def sign_in_with_password(*, request, username, password):
     """First factor. Returns the user, signed in but not yet verified.
 
-    Side effects: new session key (django.contrib.auth.login), failure
-    counter, security events.
+    A throttled address (for this user name) or a slowed account is refused
+    before the password is checked, with the words of a wrong password.
+    Side effects: new session key (django.contrib.auth.login), the failure
+    counts, security events.
     """
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
-    if user is not None and user.is_locked():
-        # Still hash, so a locked account answers as slowly as any other.
+    refusal = None
+    if throttling.address_throttled(request, username):
+        refusal = "sign_in_throttled"
+    elif user is not None and user.is_locked():
+        refusal = "sign_in_while_locked"
+    if refusal is not None:
+        # Still hash, so a refused try answers as slowly as any other.
         user_model().set_password(password)
         security_event_record(
-            action="sign_in_while_locked", request=request, subject_user=user, outcome="denied"
+            action=refusal,
+            request=request,
+            subject_user=user,
+            outcome="denied",
+            reason="address" if refusal == "sign_in_throttled" else "account",
         )
         raise _generic_sign_in_error()
     authenticated = authenticate(request, username=username, password=password)
@@ -142,11 +171,29 @@ def sign_in_with_password(*, request, username, password):
             security_event_record(action="sign_in_unknown_user", request=request, outcome="denied")
         raise _generic_sign_in_error()
     with transaction.atomic():
-        _user_clear_failures(authenticated)
         login(request, authenticated)
         _mark_session_fresh(request)
         security_event_record(action="sign_in_password", request=request, actor=authenticated)
     return authenticated
+
+
+def second_factor_refusal(request, user):
+    """Why ``user`` may not try a second factor from this address now, or None:
+    "stopped" (the address is paused for them, or the account is waiting, as
+    stored now: a parallel request may have set it) or "slowed"."""
+    user.locked_until = (
+        get_user_model().objects.filter(pk=user.pk).values_list("locked_until", flat=True).get()
+    )
+    if user.is_locked() or throttling.address_locked(request, user.username):
+        return "stopped"
+    if throttling.address_throttled(request, user.username):
+        return "slowed"
+    return None
+
+
+def locked_now(request, user):
+    """Whether ``user`` is stopped from this address now (passkeys ask this)."""
+    return second_factor_refusal(request, user) is not None
 
 
 def _devices_for_verification(user):
@@ -170,10 +217,12 @@ def second_factor_verify(*, request, token):
     threshold, locks the account and signs the session out.
     """
     user = request.user
-    # As stored now: a lock set by a parallel request must hold here too.
-    if locked_now(user):
+    refusal = second_factor_refusal(request, user)
+    if refusal == "stopped":
         logout(request)
         raise SignInError(_lock_out_message(), locked=True)
+    if refusal == "slowed":
+        raise SignInError(_slowed_message())
     token = token.strip()
     wanted = AuthenticatorDevice if looks_like_totp(token) else BackupCodeDevice
     if wanted is AuthenticatorDevice:
@@ -185,7 +234,7 @@ def second_factor_verify(*, request, token):
         if user_register_failure(user=user, request=request, action="second_factor_throttled"):
             logout(request)
             raise SignInError(_lock_out_message(), locked=True)
-        raise SignInError(_("Too many attempts in a short time. Wait a moment and try again."))
+        raise SignInError(_slowed_message())
     verified_device = None
     for device in devices:
         verified_device = django_otp.verify_token(user, device.persistent_id, token)
@@ -204,24 +253,17 @@ def second_factor_verify(*, request, token):
     return verified_device
 
 
-def locked_now(user):
-    """Whether ``user`` is locked as stored now (a parallel request may have locked them)."""
-    user.locked_until = (
-        get_user_model().objects.filter(pk=user.pk).values_list("locked_until", flat=True).get()
-    )
-    return user.is_locked()
-
-
 def second_factor_passed(*, request, device):
     """The session's user proved the second factor with ``device`` (a code, a backup
     code or a passkey).
 
     Side effects: marks the session verified and gives it a new key, clears
-    the failure counters, records an event.
+    the failure counters (the account's and this address's), records an event.
     """
     user = request.user
     with transaction.atomic():
         _user_clear_failures(user, second_factor=True)
+        throttling.address_failures_reset(request, user.username)
         django_otp.login(request, device)
         # A new key once the session is worth more: a key seen before the
         # second factor must not be the key of a verified session.

@@ -57,6 +57,12 @@ class Action(models.TextChoices):
     SECOND_FACTOR_FAILED = "second_factor_failed", _("Second factor failed")
     SECOND_FACTOR_THROTTLED = "second_factor_throttled", _("Second factor throttled")
     ACCOUNT_LOCKED = "account_locked", _("Account locked")
+    SIGN_IN_THROTTLED = "sign_in_throttled", _("Sign-in refused: address paused or slowed")
+    SIGN_IN_CEILING_REACHED = (
+        "sign_in_ceiling_reached",
+        _("Guessing from many addresses: account slowed"),
+    )
+    THROTTLE_LIFTED = "throttle_lifted", _("Address throttle lifted")
     SIGN_OUT = "sign_out", _("Signed out")
     SESSION_EXPIRED = "session_expired", _("Session expired")
     # Second factors and accounts.

@@ -91,9 +91,28 @@ DETAIL_MAX_LENGTH = AccessEvent._meta.get_field("detail").max_length
 
 
 def client_address(request):
-    # REMOTE_ADDR is set by gunicorn from the connection; a proxy in front
-    # must be configured to pass the real one (see README).
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The client's address: what the access log records and sign-in
+    throttling counts (README, "Running in production").
+
+    REMOTE_ADDR is gunicorn's peer. Behind ``TRUSTED_PROXY_COUNT`` proxies
+    that each append the address they were reached from to X-Forwarded-For,
+    the client's is the one the outermost of them wrote: that many entries
+    from the right. Entries further left are the client's own words and are
+    never read. Written here rather than with django-ipware, whose default
+    reads headers a client can set.
+    """
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if not hops:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < hops:
+        # Fewer entries than proxies: not through them all; the peer is what is known.
+        return remote
+    return forwarded[-hops]
 
 
 def _address(request):

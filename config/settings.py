@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Sign-in throttling by user name and address (accounts/throttling.py).
+    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp_webauthn",
@@ -255,9 +257,37 @@ OTP_BACKUP_THROTTLE_FACTOR = envint("OTP_BACKUP_THROTTLE_FACTOR", 1, minimum=1)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 BACKUP_CODE_COUNT = 10
 
-# Lock an account after this many failed passwords or codes in a row.
+# Sign-in throttling (accounts/throttling.py, README "Lock-out"). Failed
+# passwords and codes are counted per user name and client address together:
+# after SIGN_IN_SLOW_AFTER the address waits longer before each try, and at
+# LOCKOUT_THRESHOLD it is refused for that user name for LOCKOUT_MINUTES.
+# The account itself is only slowed, never locked, and only once failures
+# from all addresses since its last sign-in reach SIGN_IN_ACCOUNT_CEILING.
 LOCKOUT_THRESHOLD = envint("LOCKOUT_THRESHOLD", 5, minimum=1)
 LOCKOUT_DURATION = timedelta(minutes=envint("LOCKOUT_MINUTES", 15, minimum=1))
+SIGN_IN_SLOW_AFTER = envint("SIGN_IN_SLOW_AFTER", 2, minimum=1)
+SIGN_IN_ACCOUNT_CEILING = envint("SIGN_IN_ACCOUNT_CEILING", 30, minimum=1)
+SIGN_IN_ACCOUNT_MAX_DELAY = timedelta(
+    minutes=envint("SIGN_IN_ACCOUNT_MAX_DELAY_MINUTES", 15, minimum=1)
+)
+# Proxies in front of the app that append to X-Forwarded-For; 0: the client
+# is REMOTE_ADDR (gunicorn's peer). Never more than there really are: every
+# entry left of the trusted ones is written by the client.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# django-axes keeps the per-address counts. The sign-in views ask it
+# themselves (accounts/throttling.py): no AxesBackend or AxesMiddleware, so
+# its checks for those are silenced; its admin and logs are ours.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "accounts.throttling.failure_limit"
+AXES_COOLOFF_TIME = "accounts.throttling.cool_off"
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"
+AXES_RESET_ON_SUCCESS = False  # a full sign-in resets, not a password alone
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token", "code", "csrfmiddlewaretoken"]
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
 # Changing second factors needs the password again within this window.
 REAUTHENTICATION_WINDOW = timedelta(minutes=envint("REAUTHENTICATION_MINUTES", 5, minimum=1))
 # How long a QR code shown for setting up an authenticator app can be confirmed.

@@ -63,6 +63,8 @@ EXPECTED = {
     },
     "administrator": {
         "auth.view_group",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",

@@ -2,6 +2,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -111,7 +113,7 @@ def test_it_answers_the_same_for_unknown_users_and_wrong_passwords(client, worke
     assert (
         swedish(
             "Sign-in failed. Check your username and password. After repeated "
-            "failures the account is locked for a while."
+            "failures you have to wait before trying again."
         )
         in wrong
     )
@@ -119,15 +121,20 @@ def test_it_answers_the_same_for_unknown_users_and_wrong_passwords(client, worke
     assert message == unknown.split('role="alert"')[1].split("</div>")[0]
 
 
-def test_it_locks_the_account_after_repeated_wrong_passwords(client, worker, settings):
+def test_repeated_wrong_passwords_pause_that_address_not_the_account(client, worker, settings):
+    settings.SIGN_IN_SLOW_AFTER = 100  # the pause alone, not the slowing before it
     for _attempt in range(settings.LOCKOUT_THRESHOLD):
         post_password(client, password="wrong-password-here")
     worker.refresh_from_db()
-    assert worker.is_locked()
+    assert not worker.is_locked()
 
-    response = post_password(client)  # the right password
+    response = post_password(client)  # the right password, from the same address
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+    response = client.post(
+        LOGIN, {"username": "worker", "password": PASSWORD}, REMOTE_ADDR="10.20.30.40"
+    )
+    assert response["Location"].startswith(VERIFY)
 
 
 def test_a_locked_account_says_the_same_as_a_wrong_password(client, worker, settings):
@@ -148,28 +155,40 @@ def test_the_lock_runs_out(client, worker, settings):
     assert response["Location"].startswith(VERIFY)
 
 
-def test_a_correct_password_resets_the_count(client, worker, settings):
+def test_only_a_complete_sign_in_resets_the_counts(client, worker, settings):
+    settings.SIGN_IN_SLOW_AFTER = 100
+    device = totp_device_for(worker)
     for _attempt in range(settings.LOCKOUT_THRESHOLD - 1):
         post_password(client, password="wrong-password-here")
     post_password(client)
     worker.refresh_from_db()
+    # The password alone leaves them: it may be the guesser's.
+    assert worker.failed_sign_in_count == settings.LOCKOUT_THRESHOLD - 1
+    client.post(VERIFY, {"token": totp_code(device)})
+    worker.refresh_from_db()
     assert worker.failed_sign_in_count == 0
+    assert not AccessAttempt.objects.filter(username="worker").exists()
 
 
-def test_it_locks_the_account_after_repeated_wrong_codes(client, worker, settings):
+def test_repeated_wrong_codes_pause_that_address(client, worker, settings):
+    settings.SIGN_IN_SLOW_AFTER = 100
     device = totp_device_for(worker)
     post_password(client)
     for _attempt in range(settings.LOCKOUT_THRESHOLD):
         response = client.post(VERIFY, {"token": "000000"})
     assert response.status_code == 302
     assert response["Location"] == LOGIN
-    worker.refresh_from_db()
-    assert worker.is_locked()
     assert "_auth_user_id" not in client.session
-    # The right code, in a new sign-in, does not help while locked.
+    # The right password and code from this address do not help now ...
     device.refresh_from_db()
     device.throttle_reset()
     assert post_password(client).status_code == 200
+    # ... but the worker at another desk signs in.
+    other = Client(REMOTE_ADDR="10.20.30.41")
+    response = other.post(LOGIN, {"username": "worker", "password": PASSWORD})
+    assert response["Location"].startswith(VERIFY)
+    response = other.post(VERIFY, {"token": totp_code(device, at=time.time() + 30)})
+    assert response["Location"] == START
 
 
 def test_django_otp_throttling_stays_on(client, worker):

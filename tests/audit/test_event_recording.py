@@ -85,10 +85,11 @@ def test_it_records_a_failed_second_factor(client, worker):
     assert event.subject_user_id == worker.pk
 
 
-def test_it_records_the_lock_out(client, worker, settings):
+def test_it_records_the_pause_of_an_address(client, worker, settings):
+    settings.SIGN_IN_SLOW_AFTER = 100
     for _attempt in range(settings.LOCKOUT_THRESHOLD):
         client.post(LOGIN, {"username": "worker", "password": "wrong-password-here"})
-    assert actions()[-2:] == ["sign_in_failed", "account_locked"]
+    assert actions()[-2:] == ["sign_in_failed", "sign_in_throttled"]
 
 
 def test_it_records_a_sign_out_with_the_session_that_ended(client, worker):
