@@ -84,7 +84,9 @@ def test_guessing_from_one_address_is_slowed_then_refused(worker, settings):
         password(guesser, secret=f"wrong-again-{number}")
     age_attempts(120)
     assert password(guesser).status_code == 200 and not signed_in(guesser)
-    assert AccessEvent.objects.filter(action="sign_in_throttled", subject_user_id=worker.pk).exists()
+    assert AccessEvent.objects.filter(
+        action="sign_in_throttled", subject_user_id=worker.pk
+    ).exists()
     # Until the pause has run out.
     age_attempts(settings.LOCKOUT_DURATION.total_seconds() + 1)
     assert password(guesser)["Location"].startswith(VERIFY)
