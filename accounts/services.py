@@ -104,7 +104,7 @@ def user_register_failure(*, user, request, action):
         security_event_record(action=action, request=request, subject_user=user, outcome="denied")
         if count == settings.SIGN_IN_ACCOUNT_CEILING:
             throttling.ceiling_alert(request=request, user=user, count=count)
-        address_stopped = throttling.address_locked(request, user.username)
+        address_stopped = throttling.address_paused(request, user.username)
         if address_stopped:
             security_event_record(
                 action="sign_in_throttled",
@@ -148,7 +148,7 @@ def sign_in_with_password(*, request, username, password):
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
     refusal = None
-    if throttling.address_throttled(request, username):
+    if throttling.address_state(request, username) is not None:
         refusal = "sign_in_throttled"
     elif user is not None and user.is_locked():
         refusal = "sign_in_while_locked"
@@ -184,9 +184,12 @@ def second_factor_refusal(request, user):
     user.locked_until = (
         get_user_model().objects.filter(pk=user.pk).values_list("locked_until", flat=True).get()
     )
-    if user.is_locked() or throttling.address_locked(request, user.username):
+    if user.is_locked():
         return "stopped"
-    if throttling.address_throttled(request, user.username):
+    address = throttling.address_state(request, user.username)
+    if address == throttling.PAUSED:
+        return "stopped"
+    if address == throttling.SLOWED:
         return "slowed"
     return None
 

@@ -51,35 +51,32 @@ def address_of(request):
     return request.axes_ip_address
 
 
-def address_wait(request, username):
-    """How long (a timedelta; zero: not at all) this client address must wait
-    before it may try ``username`` again."""
-    now = timezone.now()
-    attempts = AccessAttempt.objects.filter(
-        username=username,
-        ip_address=address_of(request),
-        attempt_time__gte=now - cool_off(),
-    ).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-    failures, last = attempts["failures"] or 0, attempts["last"]
-    if AxesProxyHandler.is_locked(request, {"username": username}):
-        until = last + cool_off() if last else now + cool_off()
-    elif failures >= settings.SIGN_IN_SLOW_AFTER:
-        step = failures - settings.SIGN_IN_SLOW_AFTER
-        until = last + min(datetime.timedelta(seconds=2**step), SLOW_DELAY_CAP)
-    else:
-        return datetime.timedelta(0)
-    return max(until - now, datetime.timedelta(0))
+PAUSED, SLOWED = "paused", "slowed"
 
 
-def address_throttled(request, username):
-    """Whether this address must wait before trying ``username`` (slowed or paused)."""
-    return address_wait(request, username) > datetime.timedelta(0)
-
-
-def address_locked(request, username):
+def address_paused(request, username):
     """Whether this address is paused for ``username`` (LOCKOUT_THRESHOLD reached)."""
     address_of(request)
     return AxesProxyHandler.is_locked(request, {"username": username})
+
+
+def address_state(request, username):
+    """PAUSED, SLOWED (its last failure too recent for the next try) or None:
+    whether this client address must wait before it may try ``username``."""
+    if address_paused(request, username):
+        return PAUSED
+    now = timezone.now()
+    attempts = AccessAttempt.objects.filter(
+        username=username,
+        ip_address=request.axes_ip_address,
+        attempt_time__gte=now - cool_off(),
+    ).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    failures = attempts["failures"] or 0
+    if failures < settings.SIGN_IN_SLOW_AFTER:
+        return None
+    step = failures - settings.SIGN_IN_SLOW_AFTER
+    wait = min(datetime.timedelta(seconds=2**step), SLOW_DELAY_CAP)
+    return SLOWED if now < attempts["last"] + wait else None
 
 
 def address_failure_record(request, username):
@@ -100,17 +97,6 @@ def account_delay(count):
     if over < 0:
         return None
     return min(datetime.timedelta(seconds=2 ** min(over, 20)), settings.SIGN_IN_ACCOUNT_MAX_DELAY)
-
-
-def throttle_record(*, request, username, user):
-    """Log a refused try from a throttled address (no user for an unknown name)."""
-    security_event_record(
-        action="sign_in_throttled",
-        request=request,
-        subject_user=user,
-        outcome="denied",
-        reason="address",
-    )
 
 
 def ceiling_alert(*, request, user, count):

@@ -278,6 +278,9 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # themselves (accounts/throttling.py): no AxesBackend or AxesMiddleware, so
 # its checks for those are silenced; its admin and logs are ours.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form's field, named here: axes' default is a lazy look-up of the
+# user model, which fails if anything reads the settings before models load.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_FAILURE_LIMIT = "accounts.throttling.failure_limit"
 AXES_COOLOFF_TIME = "accounts.throttling.cool_off"
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"

@@ -13,11 +13,10 @@ from casework.refusals import object_refused
 from sspf import selectors, services
 
 
-def documents_open_to(*, referral, user):
-    """Whether ``user`` (a member of the group) may see the referral's documents."""
-    if not referral.about_youth:
-        return True
-    return selectors.referral_shown(referral=referral, user=user).identified
+def documents_open_to(shown):
+    """Whether the member ``shown`` is drawn for (a ReferralShown) may see the
+    referral's documents: a place's always, a youth's while they are identified."""
+    return not shown.about_youth or shown.identified
 
 
 def _referral_to_read(request, pk):
@@ -27,7 +26,7 @@ def _referral_to_read(request, pk):
         pk=pk,
         load=lambda: selectors.referral_get_for_user(user=request.user, pk=pk),
     )
-    if not documents_open_to(referral=referral, user=request.user):
+    if not documents_open_to(selectors.referral_shown(referral=referral, user=request.user)):
         object_refused(request, referral)
     return referral
 
@@ -48,8 +47,9 @@ REFERRAL_DOCUMENT_PAGES = DocumentPages(
 )
 
 
-def referral_documents_panel(request, referral):
-    """The referral page's documents, or nothing where the member may not see them."""
-    if not documents_open_to(referral=referral, user=request.user):
+def referral_documents_panel(request, referral, shown):
+    """The referral page's documents (``shown``: the referral as the page draws
+    it for the member), or nothing where the member may not see them."""
+    if not documents_open_to(shown):
         return {}
     return documents_panel(request, referral, REFERRAL_DOCUMENT_PAGES)

@@ -115,7 +115,7 @@ def _page(request, referral, *, step_forms=None, conflict=None, report_form=None
             "report_form": report_form or ReportOfConcernForm(),
             "feedback": services.referral_feedback(referral),
             "conflict": conflict,
-            **referral_documents_panel(request, referral),
+            **referral_documents_panel(request, referral, shown),
         },
         status=status,
     )

@@ -45,6 +45,7 @@ TEXT = Format("Text", "text/plain", "txt")
 
 ACCEPTED = (PDF, JPEG, PNG, HEIC, DOCX, XLSX, ODT, TEXT)
 BY_MIME = {format.mime: format for format in ACCEPTED}
+PREVIEWABLE = frozenset(format.mime for format in ACCEPTED if format.previewable)
 
 _SIGNATURES = {"application/pdf": PDF, "image/jpeg": JPEG, "image/png": PNG, "image/heic": HEIC}
 _OFFICE = {

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.documents import content
 from vault.fields import EncryptedTextField
 from vault.querysets import TrackedManager
 
@@ -99,6 +100,16 @@ class Document(models.Model):
     def is_erased(self):
         return self.erased_at is not None
 
+    @property
+    def previewable(self):
+        """An image or a PDF, which the browser may show from the decrypted stream."""
+        return self.content_type in content.PREVIEWABLE
+
+
+def documents_storage():
+    """Where the sealed blobs are kept (STORAGES["documents"])."""
+    return storages["documents"]
+
 
 def documents_shred(*, sealed_under, owner, by=None):
     """Shred the documents sealed under ``sealed_under`` (a data key being
@@ -121,5 +132,5 @@ def documents_shred(*, sealed_under, owner, by=None):
         document.save()
         names.append(document.blob_name)
     if names:
-        storage = storages["documents"]
+        storage = documents_storage()
         transaction.on_commit(lambda: [storage.delete(name) for name in names])

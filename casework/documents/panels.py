@@ -1,6 +1,6 @@
 """An owner's documents on its page (each programme's page puts them in)."""
 
-from casework.documents import content, selectors
+from casework.documents import selectors
 
 
 def documents_panel(request, owner, pages, *, shown=20):
@@ -12,5 +12,4 @@ def documents_panel(request, owner, pages, *, shown=20):
         "document_urls": pages.urls,
         "document_owner": owner,
         "may_add_document": pages.may_add(request, owner),
-        "previewable": {f.mime for f in content.ACCEPTED if f.previewable},
     }

@@ -11,14 +11,13 @@ import uuid
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.documents import content, scanning
-from casework.documents.models import Document
+from casework.documents.models import Document, documents_storage
 from casework.errors import ApplicationError
 from casework.events import event_record
 from vault.crypto import CiphertextInvalid, value_binding
@@ -27,10 +26,6 @@ from vault.models import DataKey
 from vault.streams import stream_open, stream_seal
 
 BLOB_COLUMN = "content"
-
-
-def documents_storage():
-    return storages["documents"]
 
 
 def _binding(document, key_id):
@@ -177,7 +172,7 @@ def document_chunks(*, document, by, request=None, preview=False):
     """
     if document.is_erased:
         raise DocumentUnreadable("erased")
-    data_key = DataKey.objects.get(pk=document.data_key_id)
+    data_key = document.data_key
     if data_key.is_destroyed:
         raise DocumentUnreadable("erased")
     try:

@@ -16,10 +16,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework.denials import erased_aware
+from casework.denials import erased_aware, load_or_refuse
 from casework.documents import content, selectors, services
 from casework.documents.forms import DocumentForm
-from casework.refusals import object_refusal_record, object_refused
+from casework.refusals import object_refused
 from casework.web import refusals_on
 
 DOCUMENT_OBJECT = "casework.document"
@@ -37,18 +37,19 @@ def document_views(pages):
     def back(owner):
         return redirect(reverse(pages.urls.detail, kwargs={"pk": owner.pk}) + "#documents")
 
-    def load_document(request, pk, document_pk):
+    def load_document(request, pk, document_pk, *, previewable=False):
+        """The owner and one of its documents (for ``previewable``, an image or
+        PDF); any other id is a logged refusal, then 404."""
         owner = pages.load(request, pk)
-        try:
-            return owner, selectors.document_get(owner=owner, pk=document_pk)
-        except Http404:
-            object_refusal_record(
-                by=request.user,
-                request=request,
-                object_type=DOCUMENT_OBJECT,
-                object_id=document_pk,
-            )
-            raise
+        document = load_or_refuse(
+            request,
+            object_type=DOCUMENT_OBJECT,
+            pk=document_pk,
+            load=lambda: selectors.document_get(owner=owner, pk=document_pk),
+        )
+        if previewable and not document.previewable:
+            raise Http404
+        return owner, document
 
     @pages.verified
     @require_http_methods(["GET", "POST"])
@@ -106,14 +107,11 @@ def document_views(pages):
     @erased_aware
     def document_preview(request, pk, document_pk):
         """A page that shows an image or a PDF, drawn from ``document_content``."""
-        owner, document = load_document(request, pk, document_pk)
-        found = content.BY_MIME.get(document.content_type)
-        if found is None or not found.previewable:
-            raise Http404
+        owner, document = load_document(request, pk, document_pk, previewable=True)
         return render(
             request,
             "casework/document_preview.html",
-            {"owner": owner, "document": document, "urls": pages.urls, "format": found},
+            {"owner": owner, "document": document, "urls": pages.urls},
         )
 
     @pages.verified
@@ -121,10 +119,7 @@ def document_views(pages):
     @erased_aware
     def document_content(request, pk, document_pk):
         """The decrypted content of a previewable document, shown in the browser."""
-        owner, document = load_document(request, pk, document_pk)
-        found = content.BY_MIME.get(document.content_type)
-        if found is None or not found.previewable:
-            raise Http404
+        owner, document = load_document(request, pk, document_pk, previewable=True)
         return _stream(request, document, inline=True) or _unreadable(request, owner, pages)
 
     return SimpleNamespace(
